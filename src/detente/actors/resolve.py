@@ -190,18 +190,14 @@ class ActorResolver:
         return None
 
     def _described(self, token: Token, offset: int) -> Entity | None:
-        if token.pos_ not in ("NOUN", "PROPN"):
-            return None
+        if token.pos_ not in ("NOUN", "PROPN") and not (token.pos_ == "ADJ" and token.dep_ == "amod"):
+            return None  # an adjective counts only as a modifier role: "terrorist attacks"
         role = self._noun_role(token)
         country = self._country_of(token)
         span = Span(offset + token.left_edge.idx, offset + token.idx + len(token.text),
                     token.doc.text[token.left_edge.idx : token.idx + len(token.text)])
         if role is None:
-            if country is None or token.tag_ not in ("NNS", "NNPS"):
-                return None
-            entity = Entity(country[0], None, span.text, span=span, resolution="country-modifier")
-            self._remember(entity, token, offset, is_person=False)
-            return entity
+            return None
         sector, office, noun = role
         if country is not None:
             holder = self._office_holder(country[0], office)
@@ -211,6 +207,9 @@ class ActorResolver:
                 entity = Entity(country[0], sector, span.text, None, None, office, span, "description")
             self._remember(entity, token, offset, is_person=office is not None)
             return entity
+        if token.dep_ in ("amod", "compound") and token.head.pos_ == "NOUN":
+            # "terrorist attacks": a typed but stateless actor; coded only with a place
+            return Entity(None, sector, span.text, None, None, office, span, "description")
         if token.tag_ in ("NNS", "NNPS"):
             return None  # "officials", "rebels" without a country: nobody we can code
         antecedent = self._antecedent(offset + token.idx, lambda m: noun in m.nouns or (m.entity.office or "").endswith(noun))
@@ -245,6 +244,9 @@ class ActorResolver:
         kind = _PERSONAL.get(lower)
         here = offset + token.idx
         if kind == "person":
+            cataphor = self._cataphora(token, offset)
+            if cataphor:
+                return cataphor
             found = self._antecedent(here, lambda m: m.is_person)
             return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
         if kind == "group":
@@ -254,6 +256,19 @@ class ActorResolver:
             found = self._antecedent(here, lambda m: not m.is_person)
             return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
         return []
+
+    def _cataphora(self, token: Token, offset: int) -> list[Entity]:
+        """ "In his talks with Lavrov, Kerry said ...": a possessive in a phrase fronted before
+        the main clause's subject points forward to that subject when it names a person."""
+        if token.dep_ != "poss":
+            return []
+        root = token.sent.root
+        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > token.i]
+        if not subjects or token.i >= subjects[0].left_edge.i or subjects[0].ent_type_ != "PERSON":
+            return []
+        found = [e for e in self._resolve_head(subjects[0], offset, None) if e.identifier_text or e.code]
+        return [replace(e, entity_text=token.text, span=Span(offset + token.idx, offset + token.idx + len(token.text), token.text),
+                        resolution="pronoun") for e in found]
 
     def _antecedent(self, before: int, accept) -> Mention | None:  # type: ignore[no-untyped-def]
         for mention in reversed(self.history):

@@ -34,9 +34,9 @@ def attached(token: Token, heads: Collection[Token]) -> bool:
     for _ in range(_MAX_CLIMB):
         if node in heads:
             return True
-        if node is not token and node.pos_ in ("VERB", "AUX"):
+        if node.i != token.i and node.pos_ in ("VERB", "AUX"):
             return False
-        if node.head is node:
+        if node.head.i == node.i:
             return False
         node = node.head
     return False

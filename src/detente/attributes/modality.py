@@ -78,14 +78,14 @@ def modality_of(
     ``clause_head`` is the verb that carries a nominal trigger ("did not *hold* talks").
     """
     cues = cues or load_cues()
-    heads = [trigger] + ([clause_head] if clause_head is not None and clause_head is not trigger else [])
+    heads = [trigger] + ([clause_head] if clause_head is not None and clause_head.i != trigger.i else [])
     for head in heads:
         found = _own_clause(head, cues)
         if found:
             return found
     node = heads[-1]
     for _ in range(_MAX_CLIMB):
-        if node.dep_ in ("ROOT", "relcl") or node.head is node:
+        if node.dep_ in ("ROOT", "relcl") or node.head.i == node.i:
             break
         rel, parent = node.dep_, node.head
         lemma = parent.lemma_.lower()

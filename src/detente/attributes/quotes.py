@@ -66,7 +66,7 @@ def paragraph_speakers(doc: Doc, reporting_verbs: frozenset[str]) -> list[Token 
 def attributed(trigger: Token, reporting_verbs: frozenset[str]) -> bool:
     """Whether the trigger sits in the complement of a reporting verb (not in its adjuncts)."""
     node = trigger
-    while node.head is not node:
+    while node.head.i != node.i:
         if node.head.lemma_.lower() in reporting_verbs and node.dep_ in ("ccomp", "parataxis", "xcomp", "conj"):
             return True
         node = node.head

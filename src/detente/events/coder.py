@@ -39,6 +39,7 @@ _RESOLUTION_WEIGHT = {
     "definite-description": 0.85, "pronoun": 0.8, "sentence-participants": 0.7, "implicit": 0.7, "unknown": 0.6,
 }
 _CONSTRUCTION_WEIGHT = {"active": 1.0, "passive-agent": 1.0, "object-control": 0.9, "inherited": 0.9}
+_JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 _RELEASE_WORDS = {"release", "freedom", "return", "handover", "extradition"}
 
 
@@ -123,7 +124,9 @@ class ArticleCoder:
             return []  # "the talks": a reference to talks reported before, not a new event
         subjects = [t for t in ctx.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX")]
         found = self._resolve_all(subjects, ctx)
-        return [replace(e, resolution="sentence-participants") for e in found] if len(found) >= 2 else []
+        if len({e.code for e in found}) < 2:
+            return []  # one side only ("he said Moscow is open for talks"): no counterpart named
+        return [replace(e, resolution="sentence-participants") for e in found]
 
     def _code_trigger(self, match: TriggerMatch, ctx: _Sentence) -> list[Event]:
         entry, trigger = match.entry, match.token
@@ -153,8 +156,12 @@ class ArticleCoder:
             return []
         quote = self._quote(trigger, ctx)
         dyads = _dyads(actors, recipients, reciprocal)
-        if not _codable(dyads, where, self.ontology.quad(entry.event)):
+        if not _codable(dyads, where, self.ontology.quad(entry.event), roles.construction):
             return []
+        if entry.event in _JOINT_TYPES and entry.mode != "visit":
+            # "Kerry met Steinmeier": later "the two ministers" means these two.
+            members = [a for a, _ in dyads] + [r for _, r in dyads if r is not None]
+            self.resolver.remember_group(ctx.offset + trigger.idx, _distinct(members))
         trigger_span = _token_span(trigger, ctx.offset)
         group_id = hashlib.sha1(f"{self.parsed.article.doc_id}|{ctx.index}|{trigger_span.start}".encode()).hexdigest()[:20]
         construction_weight = _CONSTRUCTION_WEIGHT.get(roles.construction.removeprefix("passive-"), 0.85)
@@ -223,6 +230,14 @@ def _mentions_release(event: Event) -> bool:
     return bool(words & _RELEASE_WORDS)
 
 
+def _distinct(entities: list[Entity]) -> list[Entity]:
+    out: list[Entity] = []
+    for entity in entities:
+        if not any(entity.same_actor(e) for e in out):
+            out.append(entity)
+    return out
+
+
 def _weight(entity: Entity) -> float:
     return _RESOLUTION_WEIGHT.get(entity.resolution, 0.85)
 
@@ -240,11 +255,16 @@ def _dyads(actors: list[Entity], recipients: list[Entity], reciprocal: bool) -> 
     return [(a, None) for a in actors]
 
 
-def _codable(dyads: list[tuple[Entity, Entity | None]], where: object, quad: int) -> bool:
-    """Keep events with a coded party; an uncoded violent act still counts when it has a place."""
-    if any(a.code or (r is not None and r.code) for a, r in dyads):
+def _codable(dyads: list[tuple[Entity, Entity | None]], where: object, quad: int, construction: str) -> bool:
+    """Keep events whose actor is known and that have a coded party. Two exceptions for
+    material conflict: a passive without agent ("two soldiers were killed") keeps an unknown
+    actor, and an act by an uncoded but typed actor ("terrorists") counts when it has a place."""
+    known = [(a, r) for a, r in dyads if a.code or (a.sector and a.sector != "UNK")]
+    if any(a.code or (r is not None and r.code) for a, r in known):
         return True
-    return quad == 4 and where is not None and any(a.sector for a, _ in dyads)
+    if quad == 4 and construction.startswith("passive-") and any(r is not None and r.code for _, r in dyads):
+        return True
+    return quad == 4 and where is not None and bool(known)
 
 
 def _merge_sentence_events(events: list[Event]) -> list[Event]:

@@ -65,12 +65,14 @@ class TriggerMatch:
     token: Token
 
 
-def _tuple(value: object) -> tuple[str, ...]:
+def _tuple(value: object, where: str = "") -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value)  # type: ignore[union-attr]
+    values = [value] if isinstance(value, str | bool) else list(value)  # type: ignore[call-overload]
+    if any(isinstance(v, bool) for v in values):
+        # YAML 1.1 reads a bare on/off/yes/no as a boolean: "on" must be quoted.
+        raise LexiconError(f"{where}: a list holds a boolean: quote on/off/yes/no, e.g. [\"on\"]")
+    return tuple(str(v) for v in values)
 
 
 def parse_lexicon(data: object, source: str) -> Lexicon:
@@ -103,9 +105,9 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
                 id=raw["id"], lemma=str(raw["lemma"]).lower(), pos=raw["pos"], event=raw["event"],
                 mode=raw.get("mode"), context=raw.get("context"),
                 cameo=str(raw["cameo"]) if raw.get("cameo") is not None else None,
-                prep=_tuple(raw.get("prep")), object=_tuple(raw.get("object")),
-                modifier=_tuple(raw.get("modifier")),
-                recipient=_tuple(recipient) if recipient is not None else _DEFAULT_RECIPIENT[raw["pos"]],
+                prep=_tuple(raw.get("prep"), where), object=_tuple(raw.get("object"), where),
+                modifier=_tuple(raw.get("modifier"), where),
+                recipient=_tuple(recipient, where) if recipient is not None else _DEFAULT_RECIPIENT[raw["pos"]],
                 reciprocal=bool(raw.get("reciprocal")), governed=bool(raw.get("governed")),
                 plural=bool(raw.get("plural")), embeds=raw.get("embeds"), example=raw.get("example"),
             )
@@ -157,7 +159,8 @@ def _governing_light_verb(token: Token, lexicon: Lexicon) -> Token | None:
             return _governing_light_verb(node.head, lexicon)
         if node.head.lemma_.lower() in lexicon.light_verbs:
             return node.head
-    if node.dep_ == "pobj" and node.head.dep_ in ("prep", "prt") and node.head.head.lemma_.lower() in lexicon.light_verbs:
+    if (node.dep_ == "pobj" and node.head.dep_ in ("prep", "prt") and node.head.head.pos_ == "VERB"
+            and node.head.head.lemma_.lower() in lexicon.light_verbs):
         return node.head.head  # "went on strike", "stepped up cooperation"
     return None
 

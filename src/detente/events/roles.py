@@ -64,14 +64,13 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
         agents = _prep_objects(verb, {"by"})
         if agents:
             return agents, "passive-agent"
-        if verb.dep_ == "acl":
-            return [], "passive-no-agent"
+        return [], "passive-no-agent"  # "cooperation was frozen": the agent is unknown, not the governing subject
     subjects = _children(verb, *_SUBJECTS)
     if subjects:
         return subjects, "active"
     if verb.dep_ == "xcomp" and _children(verb.head, "dobj"):
         return _children(verb.head, "dobj"), "object-control"
-    if verb.dep_ in _CONTROL_DEPS and verb.head.pos_ in ("VERB", "AUX") and verb.head is not verb:
+    if verb.dep_ in _CONTROL_DEPS and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
         found, how = clause_subject(verb.head, depth + 1)
         return found, ("inherited" if found else how)
     if verb.dep_ == "acomp" and verb.head.pos_ in ("VERB", "AUX"):  # "X is ready to ..."
@@ -146,7 +145,7 @@ def _nominal_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
             roles.actor, roles.construction = by, "nominal-prepositional"
     if not roles.actor:
         mods = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in ("NORP", "GPE", "ORG", "PERSON")]
-        mods += [c for c in noun.children if c.dep_ in ("compound", "amod") and c.pos_ == "NOUN"]
+        mods += [c for c in noun.children if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ") and not c.ent_type_]
         if mods:
             roles.actor, roles.construction = mods, "nominal-modifier"
     verb = governing_light_verb(noun, lexicon)

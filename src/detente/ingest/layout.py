@@ -27,7 +27,7 @@ _MONTHS = (
 _DATE_PATTERNS = [
     (re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b"), ("month", "day", "year")),
     (re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\.?,?\s+(\d{{4}})\b"), ("day", "month", "year")),
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("year", "monthnum", "day")),
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)"), ("year", "monthnum", "day")),
 ]
 _BYLINE = re.compile(r"^\s*(By|BY|Posted|Published|Updated)\b.{0,160}$")
 # "MOSCOW, March 24 (Reuters) - " or "WASHINGTON — " at the start of the first paragraph.
@@ -116,11 +116,12 @@ def split_layout(article: Article) -> Article:
         sections.append(Section(kind, s, e))
     for n, (s, e) in enumerate(body_blocks):
         block_text = text[s:e]
-        if "\n" not in block_text and _looks_like_heading(block_text) and len(block_text.split()) <= 8:
+        inside = 0 < n < len(body_blocks) - 1
+        if inside and "\n" not in block_text and _looks_like_heading(block_text) and len(block_text.split()) <= 8:
             sections.append(Section(SectionKind.SUBHEAD, s, e))
             continue
         if n == 0 and (m := _DATELINE.match(block_text)) and m.end() < len(block_text):
-            sections.append(Section(SectionKind.DATELINE, s, s + m.end()))
+            sections.append(Section(SectionKind.DATELINE, s, s + len(m.group().rstrip())))
             s = s + m.end()
         sections.append(Section(SectionKind.BODY, s, e))
     article.sections = sections

