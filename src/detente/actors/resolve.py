@@ -29,6 +29,9 @@ _SPEAKER = {"i", "me", "my", "we", "us", "our"}
 _MODIFIER_DEPS = ("compound", "amod", "nmod", "poss", "appos")
 _GROUP_WORDS = {"side", "country", "state", "leader", "nation", "party", "minister", "chief", "government", "power"}
 _PRONOUN_WINDOW = 3  # sentences back that a pronoun may reach
+# "thousands of Brazilians", "a group of rebels": the actor is the "of" phrase.
+_QUANTITY = {"thousand", "hundred", "dozen", "ten", "million", "score", "group", "number", "majority",
+             "crowd", "band", "unit", "contingent", "delegation", "team", "member", "handful", "some", "many", "most"}
 
 
 @dataclass(slots=True)
@@ -73,6 +76,10 @@ class ActorResolver:
         lower = token.lower_
         if lower in _RELATIVE and token.head.dep_ in ("relcl", "acl"):
             return self.resolve(token.head.head, offset, speaker)
+        if token.lemma_.lower() in _QUANTITY:
+            of = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+            if of:
+                return self.resolve(of[0], offset, speaker)
         if token.pos_ == "PRON" or lower in _SPEAKER:
             return self._pronoun(token, offset, speaker)
         appos = [c for c in token.children if c.dep_ == "appos" and c.ent_type_ in ("PERSON", "ORG")]
@@ -193,6 +200,10 @@ class ActorResolver:
         if token.pos_ not in ("NOUN", "PROPN") and not (token.pos_ == "ADJ" and token.dep_ == "amod"):
             return None  # an adjective counts only as a modifier role: "terrorist attacks"
         role = self._noun_role(token)
+        if role is None:
+            # "a Syrian army checkpoint", "a police station": the body that owns the place
+            role = next((r for c in token.children if c.dep_ == "compound" and c.pos_ == "NOUN"
+                         for r in [self._noun_role(c)] if r), None)
         country = self._country_of(token)
         span = Span(offset + token.left_edge.idx, offset + token.idx + len(token.text),
                     token.doc.text[token.left_edge.idx : token.idx + len(token.text)])

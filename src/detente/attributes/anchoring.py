@@ -49,7 +49,14 @@ def _span(ent: SpacySpan, offset: int) -> Span:
 def _as_event_date(ent: SpacySpan, offset: int, published: date | None, prefer: str) -> EventDate | None:
     found = resolve_date_text(ent.text, published, prefer)
     if found is None:
-        return None
+        # The NER sometimes glues a date to a duration: "Tuesday to 22 years"; keep the head part.
+        cut = next((t.i for t in ent[1:] if t.pos_ == "ADP"), None)
+        if cut is None:
+            return None
+        ent = ent.doc[ent.start : cut]
+        found = resolve_date_text(ent.text, published, prefer)
+        if found is None:
+            return None
     value, granularity = found
     return EventDate(value, granularity, "text", _span(ent, offset))
 
@@ -100,9 +107,17 @@ def target_date(
 def event_place(
     sentence: SpacySpan, heads: Collection[Token], offset: int, exclude: Collection[Token] = ()
 ) -> Location | None:
-    """A place the event's clause names: "in Moscow", "at the Kremlin", "the Brussels attacks"."""
-    for ent in sentence.ents:
-        if ent.label_ not in _PLACE_LABELS or ent.root in exclude:
+    """A place the event's clause names: "in Moscow", "at the Kremlin", "the Brussels attacks".
+
+    Named entities come first; a proper noun after a place preposition that the NER missed
+    ("near Aleppo") is tried too, since the gazetteer knows more places than the model.
+    """
+    candidates = [e for e in sentence.ents if e.label_ in _PLACE_LABELS]
+    covered = {t.i for e in sentence.ents for t in e}
+    candidates += [sentence.doc[t.left_edge.i : t.i + 1] for t in sentence
+                   if t.pos_ == "PROPN" and t.dep_ == "pobj" and t.i not in covered]
+    for ent in candidates:
+        if ent.root in exclude:
             continue
         root = ent.root
         via_prep = root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS and attached(root, heads)

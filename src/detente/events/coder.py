@@ -23,7 +23,7 @@ from detente.actors.kb import KnowledgeBase, load_kb
 from detente.actors.resolve import ActorResolver
 from detente.attributes import event_date, event_place, modality_of, target_date
 from detente.attributes.quotes import attributed, inside_quotes, paragraph_speakers
-from detente.events.lexicon import Lexicon, TriggerMatch, find_triggers, governing_light_verb, load_lexicon
+from detente.events.lexicon import Lexicon, TriggerMatch, find_triggers, load_lexicon
 from detente.events.roles import Roles, find_roles
 from detente.nlp import ParsedArticle
 from detente.ontology import Ontology, load_ontology
@@ -79,8 +79,7 @@ class ArticleCoder:
                 self.resolver.sentence = index
                 self._observe(sent, offset)
                 speaker = self.resolver.resolve(speaker_token, offset) if speaker_token is not None else []
-                speaker_span = (Span(offset + speaker_token.idx, offset + speaker_token.idx + len(speaker_token.text),
-                                     speaker_token.text) if speaker_token is not None else None)
+                speaker_span = _phrase_span(speaker_token, offset) if speaker_token is not None else None
                 ctx = _Sentence(sent, index, offset, speaker, speaker_span)
                 ctx.triggers = {m.token.i: m for m in find_triggers(sent, self.lexicon)}
                 coded: list[Event] = []
@@ -128,27 +127,40 @@ class ArticleCoder:
             return []  # one side only ("he said Moscow is open for talks"): no counterpart named
         return [replace(e, resolution="sentence-participants") for e in found]
 
+    def _choose_actors(self, roles: Roles, ctx: _Sentence) -> tuple[list[Entity], str]:
+        """The first actor option whose phrases resolve, and its construction."""
+        for construction, tokens in roles.actor_options:
+            found = self._resolve_all(tokens, ctx)
+            if construction == "nominal-modifier":
+                found = [a for a in found if a.resolution != "capital-metonym"]  # "Moscow talks": a place
+            if found:
+                return found, construction
+        return [], roles.actor_options[0][0] if roles.actor_options else "none"
+
+    def _choose_recipients(self, roles: Roles, actors: list[Entity], ctx: _Sentence) -> list[Entity]:
+        for tokens in roles.recipient_options:
+            found = [r for r in self._resolve_or_owner(tokens, ctx) if not any(r.same_actor(a) for a in actors)]
+            if found:
+                return found
+        return []
+
     def _code_trigger(self, match: TriggerMatch, ctx: _Sentence) -> list[Event]:
         entry, trigger = match.entry, match.token
         roles = find_roles(match, self.lexicon)
-        actors = self._resolve_all(roles.actor, ctx)
-        if roles.construction == "nominal-modifier":
-            actors = [a for a in actors if a.resolution != "capital-metonym"]  # "Moscow talks": a place
-        recipients = self._resolve_or_owner(roles.recipient, ctx)
-        recipients = [r for r in recipients if not any(r.same_actor(a) for a in actors)]
+        actors, construction = self._choose_actors(roles, ctx)
+        recipients = self._choose_recipients(roles, actors, ctx)
         reciprocal = roles.reciprocal_group or entry.reciprocal
         if not actors and entry.pos == "noun" and entry.reciprocal and not recipients:
             actors = self._participants(match, ctx)
-        light = governing_light_verb(trigger, self.lexicon) if entry.pos == "noun" else None
-        heads = {trigger} | ({light} if light is not None else set())
-        if entry.pos == "adj" and trigger.head.pos_ in ("AUX", "VERB"):
-            heads.add(trigger.head)
+            construction = "nominal-participants" if actors else construction
+        heads = {trigger, *roles.clause_heads}
+        clause_head = roles.clause_heads[0] if roles.clause_heads else None
         modality, cue = modality_of(trigger, {i: m.entry for i, m in ctx.triggers.items()},
-                                    self.lexicon.reporting_verbs, clause_head=light or (trigger.head if entry.pos == "adj" else None))
+                                    self.lexicon.reporting_verbs, clause_head=clause_head)
         prefer = "future" if modality is Modality.FUTURE else "past"
         published = self.parsed.article.published
         when = event_date(ctx.span, heads, ctx.offset, published, prefer, self.lexicon.reporting_verbs)
-        where = event_place(ctx.span, heads, ctx.offset, exclude=roles.actor + roles.recipient)
+        where = event_place(ctx.span, heads, ctx.offset, exclude=roles.all_tokens())
         if entry.mode == "visit" and not recipients and where is not None and where.country_code:
             recipients = [Entity(where.country_code, "GOV", where.extracted_place, span=where.span, resolution="visit-place")]
         target = target_date(ctx.span, trigger, ctx.offset, published) if entry.event == "AGREE" else None
@@ -156,7 +168,7 @@ class ArticleCoder:
             return []
         quote = self._quote(trigger, ctx)
         dyads = _dyads(actors, recipients, reciprocal)
-        if not _codable(dyads, where, self.ontology.quad(entry.event), roles.construction):
+        if not _codable(dyads, where, self.ontology.quad(entry.event), construction):
             return []
         if entry.event in _JOINT_TYPES and entry.mode != "visit":
             # "Kerry met Steinmeier": later "the two ministers" means these two.
@@ -164,7 +176,7 @@ class ArticleCoder:
             self.resolver.remember_group(ctx.offset + trigger.idx, _distinct(members))
         trigger_span = _token_span(trigger, ctx.offset)
         group_id = hashlib.sha1(f"{self.parsed.article.doc_id}|{ctx.index}|{trigger_span.start}".encode()).hexdigest()[:20]
-        construction_weight = _CONSTRUCTION_WEIGHT.get(roles.construction.removeprefix("passive-"), 0.85)
+        construction_weight = _CONSTRUCTION_WEIGHT.get(construction.removeprefix("passive-"), 0.85)
         content = self._resolve_or_owner(roles.content, ctx) if roles.content else []
         out = []
         for actor, recipient in dyads:
@@ -181,7 +193,7 @@ class ArticleCoder:
                 text_info=TextInfo(ctx.index, ctx.offset + ctx.span.start_char, ctx.offset + ctx.span.end_char),
                 evidence=Evidence(
                     sentence=ctx.span.text, trigger=trigger_span,
-                    rule=f"{entry.id}/{roles.construction}" + (f"/{modality.value}:{cue}" if cue else ""),
+                    rule=f"{entry.id}/{construction}" + (f"/{modality.value}:{cue}" if cue else ""),
                     actor=actor.span, recipient=recipient.span if recipient else None,
                     date=when.span if when else None, place=where.span if where else None,
                 ),
@@ -193,12 +205,12 @@ class ArticleCoder:
         return out
 
     def _quote(self, trigger: Token, ctx: _Sentence) -> Quote | None:
-        if not ctx.speaker or ctx.speaker_span is None:
+        if ctx.speaker_span is None:
             return None
         direct = inside_quotes(trigger.doc, trigger.idx)
         if not direct and not attributed(trigger, self.lexicon.reporting_verbs):
             return None
-        name = ctx.speaker[0].identifier_text or ctx.speaker[0].entity_text
+        name = (ctx.speaker[0].identifier_text or ctx.speaker[0].entity_text) if ctx.speaker else ctx.speaker_span.text
         return Quote(name, ctx.speaker_span, direct)
 
     # ------------------------------------------------------------------ document level
@@ -240,6 +252,15 @@ def _distinct(entities: list[Entity]) -> list[Entity]:
 
 def _weight(entity: Entity) -> float:
     return _RESOLUTION_WEIGHT.get(entity.resolution, 0.85)
+
+
+def _phrase_span(token: Token, offset: int) -> Span:
+    """The noun phrase a head token stands for, without a leading determiner."""
+    left = token.left_edge
+    while left.i < token.i and left.dep_ in ("det", "punct"):
+        left = left.nbor(1)
+    text = token.doc.text[left.idx : token.idx + len(token.text)]
+    return Span(offset + left.idx, offset + token.idx + len(token.text), text)
 
 
 def _token_span(token: Token, offset: int) -> Span:

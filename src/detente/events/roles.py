@@ -1,12 +1,14 @@
 """Who is the actor and who the recipient of a trigger: the syntactic constructions.
 
-Works on the dependency parse only and returns tokens (phrase heads); turning them into
-actors is ``detente.actors.resolve``'s job. Each result names the construction that fired,
-which ends up in the event's ``evidence.rule``.
+Works on the dependency parse only. For each role it returns *options*, in order of
+preference, each a construction name and the phrase heads it points at; the coder takes the
+first option whose phrases resolve to actors (``detente.actors.resolve``). So "new sanctions
+on Russia" tries the adjective "new" as an actor, finds nobody, and falls back to the subject
+of "imposed". The construction that won ends up in the event's ``evidence.rule``.
 
 >>> roles = find_roles(TriggerMatch(entry_meet, doc[1]), lexicon)   # "Kerry met Putin"  # doctest: +SKIP
->>> [t.text for t in roles.actor], [t.text for t in roles.recipient], roles.construction  # doctest: +SKIP
-(['Kerry'], ['Putin'], 'active')
+>>> roles.actor_options, roles.recipient_options                     # doctest: +SKIP
+([('active', [Kerry])], [[Putin]])
 """
 
 from __future__ import annotations
@@ -20,15 +22,21 @@ from detente.events.lexicon import Lexicon, TriggerMatch, governing_light_verb
 _SUBJECTS = ("nsubj", "csubj")
 _CONTROL_DEPS = ("xcomp", "conj", "advcl", "ccomp")
 _NOMINAL_ACTOR_PREPS = ("by", "of", "from")
+_XCOMP_RECIPIENT_PREPS = {"to", "with", "on", "against", "from", "into"}
+
+Option = tuple[str, list[Token]]
 
 
 @dataclass(slots=True)
 class Roles:
-    actor: list[Token] = field(default_factory=list)
-    recipient: list[Token] = field(default_factory=list)
+    actor_options: list[Option] = field(default_factory=list)
+    recipient_options: list[list[Token]] = field(default_factory=list)
     content: list[Token] = field(default_factory=list)  # what was requested/refused: "X's release"
-    construction: str = "active"
     reciprocal_group: bool = False  # "talks between X and Y"
+    clause_heads: list[Token] = field(default_factory=list)  # verbs whose date and place are the event's
+
+    def all_tokens(self) -> list[Token]:
+        return [t for _, ts in self.actor_options for t in ts] + [t for ts in self.recipient_options for t in ts]
 
 
 def _children(token: Token, *deps: str) -> list[Token]:
@@ -40,8 +48,7 @@ def _prep_objects(token: Token, prep_lemmas: set[str]) -> list[Token]:
     for prep in _children(token, "prep", "agent", "dative", "prt"):
         if prep.lower_ in prep_lemmas or prep.lemma_.lower() in prep_lemmas:
             out.extend(_children(prep, "pobj", "pcomp"))
-            # "along with", "on behalf of": one level deeper
-            for inner in _children(prep, "prep"):
+            for inner in _children(prep, "prep"):  # "along with", "on behalf of"
                 out.extend(_children(inner, "pobj"))
     return out
 
@@ -56,15 +63,14 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
     """The subject of a verb, inherited through control and coordination when it has none.
 
     "X agreed to meet Y": *meet* takes X; "X urged Y to leave": *leave* takes Y (object control);
-    "X met Y and discussed Z": *discussed* takes X.
+    "X met Y and discussed Z": *discussed* takes X. A passive without a *by* phrase has no
+    known actor: "cooperation was frozen" is not an act of whoever reports it.
     """
     if depth > 4:
         return [], "none"
     if is_passive(verb):
         agents = _prep_objects(verb, {"by"})
-        if agents:
-            return agents, "passive-agent"
-        return [], "passive-no-agent"  # "cooperation was frozen": the agent is unknown, not the governing subject
+        return (agents, "passive-agent") if agents else ([], "passive-no-agent")
     subjects = _children(verb, *_SUBJECTS)
     if subjects:
         return subjects, "active"
@@ -78,81 +84,78 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
     return [], "none"
 
 
-def _recipient_by_spec(trigger: Token, spec: tuple[str, ...], passive: bool) -> tuple[list[Token], list[Token]]:
-    """(recipients, content) following the entry's recipient preferences."""
+def _recipient_options(trigger: Token, spec: tuple[str, ...], passive: bool) -> tuple[list[list[Token]], list[Token]]:
+    """Recipient options following the entry's preferences, and the content phrases seen."""
+    options: list[list[Token]] = []
     content: list[Token] = []
     for source in spec:
         if source == "dobj":
-            found = _children(trigger, "nsubjpass") if passive else _children(trigger, "dobj")
+            options.append(_children(trigger, "nsubjpass") if passive else _children(trigger, "dobj"))
         elif source == "dative":
-            found = _children(trigger, "dative")
-            found = [o for d in found for o in (_children(d, "pobj") or [d])]
-        elif source == "xobj":
-            found = []
+            options.append([o for d in _children(trigger, "dative") for o in (_children(d, "pobj") or [d])])
+        elif source == "xobj":  # "refused to extradite X to Britain": X, then Britain
             for x in _children(trigger, "xcomp", "acl"):
                 content.append(x)
-                found.extend(_children(x, "dobj", "nsubjpass") or _prep_objects(x, {"to", "with", "on", "against"}))
+                options.append(_children(x, "dobj", "nsubjpass"))
+                options.append(_prep_objects(x, _XCOMP_RECIPIENT_PREPS))
         elif source == "poss":
-            found = _children(trigger, "poss")
+            options.append(_children(trigger, "poss"))
         else:
-            found = _prep_objects(trigger, {source})
-        if found:
-            return found, content
-    return [], content
+            options.append(_prep_objects(trigger, {source}))
+    return [o for o in options if o], content
 
 
 def find_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
-    """Actor, recipient and content heads of a trigger, with the construction's name."""
+    """Actor and recipient options of a trigger, with the constructions' names."""
     entry, trigger = match.entry, match.token
     if entry.pos == "noun":
         return _nominal_roles(match, lexicon)
     if entry.pos == "adj":  # "Moscow is open to talks with Kiev"
-        actors, how = clause_subject(trigger.head) if trigger.dep_ == "acomp" else ([], "none")
-        recipients, content = _recipient_by_spec(trigger, entry.recipient, False)
-        return Roles(actors, recipients, content, f"adjective-{how}")
+        verb = trigger.head if trigger.dep_ == "acomp" else None
+        actors, how = clause_subject(verb) if verb is not None else ([], "none")
+        recipients, content = _recipient_options(trigger, entry.recipient, False)
+        return Roles([(f"adjective-{how}", actors)], recipients, content, clause_heads=[verb] if verb is not None else [])
     passive = is_passive(trigger)
     actors, how = clause_subject(trigger)
-    recipients, content = _recipient_by_spec(trigger, entry.recipient, passive)
-    if trigger.dep_ == "acl" and passive and not recipients:
-        recipients, how = [trigger.head], f"{how}-participle"  # "servicemen held by Ukraine"
-    elif passive and not recipients:
-        recipients = _children(trigger, "nsubjpass")
+    recipients, content = _recipient_options(trigger, entry.recipient, passive)
+    if trigger.dep_ == "acl" and passive:
+        recipients.append([trigger.head])  # "servicemen held by Ukraine"
+        how += "-participle"
+    elif passive:
+        recipients.append(_children(trigger, "nsubjpass"))
+    if trigger.dep_ == "relcl" and not passive:
+        # "Savchenko, whom a court sentenced": the relative pronoun is the object
+        recipients.append([c for c in _children(trigger, "dobj") if c.lower_ in ("who", "whom", "which", "that")])
     content.extend(_children(trigger, "dobj") if not passive else [])
     content.extend(_prep_objects(trigger, set(entry.prep)) if entry.prep else [])
-    if trigger.dep_ == "relcl" and not recipients and not passive:
-        # "Savchenko, whom a court sentenced": the relative pronoun is the object
-        pron = [c for c in trigger.children if c.dep_ in ("dobj",) and c.lower_ in ("who", "whom", "which", "that")]
-        recipients = pron
-    return Roles(actors, recipients, content, ("passive-" if passive else "") + how)
+    construction = ("passive-" if passive and not how.startswith("passive") else "") + how
+    return Roles([(construction, actors)], [r for r in recipients if r], content)
 
 
 def _nominal_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
     entry, noun = match.entry, match.token
-    roles = Roles(construction="nominal")
+    roles = Roles()
     between = _prep_objects(noun, {"between", "among"})
     if between:
-        roles.actor, roles.reciprocal_group, roles.construction = between, True, "nominal-between"
+        roles.actor_options.append(("nominal-between", between))
+        roles.reciprocal_group = True
     recipient_spec = tuple(s for s in entry.recipient if s != "between")
-    roles.recipient, roles.content = _recipient_by_spec(noun, recipient_spec, False)
-    if not roles.actor:
-        poss = _children(noun, "poss")
-        if poss and "poss" not in entry.recipient:
-            roles.actor, roles.construction = poss, "nominal-possessive"
-    if not roles.actor:
-        preps = {p for p in _NOMINAL_ACTOR_PREPS if p not in entry.recipient}
-        by = _prep_objects(noun, preps)
-        if by:
-            roles.actor, roles.construction = by, "nominal-prepositional"
-    if not roles.actor:
-        mods = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in ("NORP", "GPE", "ORG", "PERSON")]
-        mods += [c for c in noun.children if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ") and not c.ent_type_]
-        if mods:
-            roles.actor, roles.construction = mods, "nominal-modifier"
+    roles.recipient_options, roles.content = _recipient_options(noun, recipient_spec, False)
+    if "poss" not in entry.recipient:
+        roles.actor_options.append(("nominal-possessive", _children(noun, "poss")))
+    preps = {p for p in _NOMINAL_ACTOR_PREPS if p not in entry.recipient}
+    roles.actor_options.append(("nominal-prepositional", _prep_objects(noun, preps)))
+    mods = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
+            and (c.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") or (c.pos_ in ("NOUN", "ADJ") and not c.ent_type_))]
+    roles.actor_options.append(("nominal-modifier", mods))
     verb = governing_light_verb(noun, lexicon)
     if verb is not None:
-        if not roles.actor:
-            roles.actor, how = clause_subject(verb)
-            roles.construction = f"light-verb-{how}"
-        if not roles.recipient:
-            roles.recipient, _ = _recipient_by_spec(verb, recipient_spec + ("dative",), False)
+        subject, how = clause_subject(verb)
+        roles.actor_options.append((f"light-verb-{how}", subject))
+        more, _ = _recipient_options(verb, recipient_spec + ("dative",), False)
+        roles.recipient_options.extend(more)
+        roles.clause_heads.append(verb)
+    elif noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
+        roles.clause_heads.append(noun.head)  # "talks resumed in Moscow on Monday"
+    roles.actor_options = [(name, tokens) for name, tokens in roles.actor_options if tokens]
     return roles
