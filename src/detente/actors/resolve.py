@@ -218,15 +218,13 @@ class ActorResolver:
                 entity = Entity(country[0], sector, span.text, None, None, office, span, "description")
             self._remember(entity, token, offset, is_person=office is not None)
             return entity
-        if token.dep_ in ("amod", "compound") and token.head.pos_ == "NOUN":
-            # "terrorist attacks": a typed but stateless actor; coded only with a place
-            return Entity(None, sector, span.text, None, None, office, span, "description")
-        if token.tag_ in ("NNS", "NNPS"):
-            return None  # "officials", "rebels" without a country: nobody we can code
-        antecedent = self._antecedent(offset + token.idx, lambda m: noun in m.nouns or (m.entity.office or "").endswith(noun))
-        if antecedent is not None:
-            return replace(antecedent.entity, entity_text=span.text, span=span, resolution="definite-description")
-        return None
+        if token.tag_ not in ("NNS", "NNPS") and token.dep_ not in ("amod", "compound"):
+            antecedent = self._antecedent(offset + token.idx, lambda m: noun in m.nouns or (m.entity.office or "").endswith(noun))
+            if antecedent is not None:
+                return replace(antecedent.entity, entity_text=span.text, span=span, resolution="definite-description")
+        # "gunmen", "terrorist attacks", "police": a typed actor of unstated nationality; the
+        # coder may give it the country where the event happened.
+        return Entity(None, sector, span.text, None, None, office, span, "description")
 
     def _office_holder(self, country: str, office: str | None) -> Person | None:
         if office is None:

@@ -37,9 +37,11 @@ _RESOLUTION_WEIGHT = {
     "kb-person": 1.0, "kb-organization": 1.0, "country": 1.0, "capital-metonym": 0.95, "stated-role": 1.0,
     "office-holder": 0.95, "description": 0.95, "demonym": 0.9, "country-modifier": 0.9, "same-name": 0.9,
     "definite-description": 0.85, "pronoun": 0.8, "sentence-participants": 0.7, "implicit": 0.7, "unknown": 0.6,
+    "lexicon-default": 0.7, "visit-place": 0.8,
 }
 _CONSTRUCTION_WEIGHT = {"active": 1.0, "passive-agent": 1.0, "object-control": 0.9, "inherited": 0.9}
 _JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+_INTERNATIONAL = {"UNO", "EUR", "IGO", "NGO", "IMG", "ISM", "MNC"}
 _RELEASE_WORDS = {"release", "freedom", "return", "handover", "extradition"}
 
 
@@ -110,7 +112,7 @@ class ArticleCoder:
         found = self._resolve_all(tokens, ctx)
         if found:
             return found
-        owners = [c for t in tokens for c in t.children if c.dep_ == "poss"]
+        owners = [c for t in tokens for c in t.children if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ == "ORG")]
         owners += [g for t in tokens for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
                    for g in c.children if g.dep_ == "pobj"]
         return self._resolve_all(owners, ctx) if owners else []
@@ -129,13 +131,18 @@ class ArticleCoder:
 
     def _choose_actors(self, roles: Roles, ctx: _Sentence) -> tuple[list[Entity], str]:
         """The first actor option whose phrases resolve, and its construction."""
+        fallback: tuple[list[Entity], str] | None = None
         for construction, tokens in roles.actor_options:
             found = self._resolve_all(tokens, ctx)
             if construction == "nominal-modifier":
                 found = [a for a in found if a.resolution != "capital-metonym"]  # "Moscow talks": a place
-            if found:
+            if any(a.code for a in found):
                 return found, construction
-        return [], roles.actor_options[0][0] if roles.actor_options else "none"
+            if found and fallback is None:
+                fallback = (found, construction)  # "military drills": keep looking for a coded subject
+        if fallback is not None:
+            return fallback
+        return [], roles.actor_options[0][0] if roles.actor_options else roles.no_actor
 
     def _choose_recipients(self, roles: Roles, actors: list[Entity], ctx: _Sentence) -> list[Entity]:
         for tokens in roles.recipient_options:
@@ -164,6 +171,11 @@ class ArticleCoder:
         if entry.mode == "visit" and not recipients and where is not None and where.country_code:
             recipients = [Entity(where.country_code, "GOV", where.extracted_place, span=where.span, resolution="visit-place")]
         target = target_date(ctx.span, trigger, ctx.offset, published) if entry.event == "AGREE" else None
+        if not actors and entry.actor_sector:
+            actors = [Entity(None, entry.actor_sector, "", resolution="lexicon-default")]  # "protests erupted"
+        if where is not None and where.country_code:
+            actors = [_located(a, where.country_code) for a in actors]
+            recipients = [_located(r, where.country_code) for r in recipients]
         if not actors and not recipients:
             return []
         quote = self._quote(trigger, ctx)
@@ -242,6 +254,14 @@ def _mentions_release(event: Event) -> bool:
     return bool(words & _RELEASE_WORDS)
 
 
+def _located(entity: Entity, country: str) -> Entity:
+    """A typed actor of unstated nationality takes the country where the event happened:
+    "protesters in Cairo" are Egyptian civilians, "gunmen in Ankara" Turkish gunmen."""
+    if entity.code or not entity.sector or entity.sector == "UNK" or entity.code in _INTERNATIONAL:
+        return entity
+    return replace(entity, code=country, resolution=f"{entity.resolution}+location")
+
+
 def _distinct(entities: list[Entity]) -> list[Entity]:
     out: list[Entity] = []
     for entity in entities:
@@ -251,7 +271,8 @@ def _distinct(entities: list[Entity]) -> list[Entity]:
 
 
 def _weight(entity: Entity) -> float:
-    return _RESOLUTION_WEIGHT.get(entity.resolution, 0.85)
+    base, _, located = entity.resolution.partition("+")
+    return _RESOLUTION_WEIGHT.get(base, 0.85) * (0.9 if located else 1.0)
 
 
 def _phrase_span(token: Token, offset: int) -> Span:
@@ -283,8 +304,9 @@ def _codable(dyads: list[tuple[Entity, Entity | None]], where: object, quad: int
     known = [(a, r) for a, r in dyads if a.code or (a.sector and a.sector != "UNK")]
     if any(a.code or (r is not None and r.code) for a, r in known):
         return True
-    if quad == 4 and construction.startswith("passive-") and any(r is not None and r.code for _, r in dyads):
-        return True
+    agentless = construction.startswith("passive-") or construction.startswith("nominal")
+    if quad == 4 and agentless and any(r is not None and r.code for _, r in dyads):
+        return True  # "two soldiers were killed", "the bombing of the Russian embassy"
     return quad == 4 and where is not None and bool(known)
 
 

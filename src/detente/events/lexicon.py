@@ -47,6 +47,7 @@ class TriggerEntry:
     governed: bool = False
     plural: bool = False
     embeds: str | None = None
+    actor_sector: str | None = None
     example: str | None = None
 
 
@@ -109,7 +110,8 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
                 modifier=_tuple(raw.get("modifier"), where),
                 recipient=_tuple(recipient, where) if recipient is not None else _DEFAULT_RECIPIENT[raw["pos"]],
                 reciprocal=bool(raw.get("reciprocal")), governed=bool(raw.get("governed")),
-                plural=bool(raw.get("plural")), embeds=raw.get("embeds"), example=raw.get("example"),
+                plural=bool(raw.get("plural")), embeds=raw.get("embeds"),
+                actor_sector=raw.get("actor_sector"), example=raw.get("example"),
             )
         )
     lexicon = Lexicon(
@@ -120,6 +122,9 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
     )
     for entry in entries:
         lexicon.by_lemma.setdefault(entry.lemma, []).append(entry)
+    for candidates in lexicon.by_lemma.values():
+        # Constrained entries first: "air strike" and "hunger strike" before a plain "strike".
+        candidates.sort(key=lambda e: -(bool(e.prep) + bool(e.object) + bool(e.modifier)))
     return lexicon
 
 
@@ -171,7 +176,7 @@ def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
     if entry.prep and not (_child_lemmas(token, ("prep", "prt", "agent")) & set(entry.prep)):
         return False
     if entry.object:
-        objects = _child_lemmas(token, ("dobj", "nsubjpass", "dative"))
+        objects = _child_lemmas(token, ("dobj", "nsubjpass", "dative", "oprd", "xcomp", "ccomp", "npadvmod", "attr"))
         if not objects & set(entry.object):
             return False
     if entry.modifier and not (_child_lemmas(token, ("compound", "amod", "nmod")) & set(entry.modifier)):
@@ -186,7 +191,8 @@ def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
 def find_triggers(sentence: Span, lexicon: Lexicon) -> list[TriggerMatch]:
     """Every token of the sentence that a lexicon entry fits; the first fitting entry wins.
 
-    Entries are tried in lexicon order, so put specific entries ("call for") before generic ones.
+    For one lemma, entries with constraints (prep, object, modifier) are tried before those
+    without, then in lexicon order.
     """
     matches = []
     for token in sentence:

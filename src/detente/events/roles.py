@@ -34,6 +34,7 @@ class Roles:
     content: list[Token] = field(default_factory=list)  # what was requested/refused: "X's release"
     reciprocal_group: bool = False  # "talks between X and Y"
     clause_heads: list[Token] = field(default_factory=list)  # verbs whose date and place are the event's
+    no_actor: str = "none"  # the construction's name when no actor option exists
 
     def all_tokens(self) -> list[Token]:
         return [t for _, ts in self.actor_options for t in ts] + [t for ts in self.recipient_options for t in ts]
@@ -134,14 +135,17 @@ def find_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
 
 def _nominal_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
     entry, noun = match.entry, match.token
-    roles = Roles()
+    roles = Roles(no_actor="nominal-no-agent")
     between = _prep_objects(noun, {"between", "among"})
     if between:
         roles.actor_options.append(("nominal-between", between))
         roles.reciprocal_group = True
     recipient_spec = tuple(s for s in entry.recipient if s != "between")
+    if "poss" in recipient_spec and _prep_objects(noun, {"of"}):
+        # "China's detention of two Canadians": with an "of" phrase, the possessor is the agent
+        recipient_spec = tuple(s for s in recipient_spec if s != "poss")
     roles.recipient_options, roles.content = _recipient_options(noun, recipient_spec, False)
-    if "poss" not in entry.recipient:
+    if "poss" not in recipient_spec:
         roles.actor_options.append(("nominal-possessive", _children(noun, "poss")))
     preps = {p for p in _NOMINAL_ACTOR_PREPS if p not in entry.recipient}
     roles.actor_options.append(("nominal-prepositional", _prep_objects(noun, preps)))
