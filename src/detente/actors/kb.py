@@ -143,7 +143,7 @@ class Organization:
 
     def holds_on(self, when: date | None) -> bool:
         if when is None:
-            return self.end is None
+            return True
         return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
 
 
@@ -205,7 +205,12 @@ class KnowledgeBase:
         return [self.people[k[7:]] for k in self.surface.get(form, ()) if k.startswith("person:")]
 
     def organization(self, name: str, when: date | None) -> Organization | None:
+        """The organisation's row on ``when``; with no date, the role it held longest
+        (the Taliban are best known as rebels, though they govern now)."""
         rows = self.organizations.get(name, [])
+        if when is None and len(rows) > 1:
+            today = date.today()
+            return max(rows, key=lambda o: ((o.end or today) - (o.start or date(1900, 1, 1))).days)
         return next((o for o in rows if o.holds_on(when)), rows[-1] if rows else None)
 
     def holder(self, country: str, office: str, when: date | None) -> Person | None:

@@ -88,16 +88,20 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
+@functools.cache
 def _nearest_city(lat: float, lon: float, iso3: str | None) -> _City | None:
-    best: tuple[float, _City] | None = None
+    """The most populous city within reach: the Élysée is in Paris, not in one of the
+    arrondissements that GeoNames also lists as cities."""
+    best: _City | None = None
     for cities in _cities().values():
         for city in cities:
             if iso3 and city.iso3 != iso3 or city.population < 100_000:
                 continue
-            d = _distance_km(lat, lon, city.lat, city.lon)
-            if d <= _NEAREST_CITY_KM and (best is None or d < best[0]):
-                best = (d, city)
-    return best[1] if best else None
+            if _distance_km(lat, lon, city.lat, city.lon) <= _NEAREST_CITY_KM and (
+                best is None or city.population > best.population
+            ):
+                best = city
+    return best
 
 
 def _strip(text: str) -> str:

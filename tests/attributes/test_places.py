@@ -1,0 +1,22 @@
+from detente.attributes.places import resolve_place
+
+
+def test_cities_resolve_to_the_most_populous_with_that_name():
+    moscow = resolve_place("Moscow")
+    assert moscow.country_code == "RUS" and moscow.geonameid == 524901 and moscow.resolution == 4
+
+
+def test_landmarks_report_their_city():
+    kremlin = resolve_place("the Kremlin")
+    assert kremlin.resolved_place == "Kremlin, Moscow" and kremlin.country_code == "RUS"
+    assert resolve_place("Élysée Palace").resolved_place.endswith("Paris")
+
+
+def test_regions_and_countries():
+    assert resolve_place("Donbas").country_code == "UKR"
+    syria = resolve_place("Syria")
+    assert syria.country_code == "SYR" and syria.resolution == 1
+
+
+def test_unknown_places_are_not_invented():
+    assert resolve_place("Narnia") is None
