@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml requirements/spacy-model.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/detente code src/detente/samples/moscow-talks.txt --format table
+	$(VENV)/bin/detente code src/detente/samples/*.txt --format table
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from spacy.tokens import Span as _SpacySpan
 from spacy.tokens import Token
 
 from detente.actors.kb import KnowledgeBase, Person
@@ -188,7 +189,8 @@ class ActorResolver:
 
     def _stated_role(self, token: Token, offset: int) -> Entity | None:
         """A role the text gives a name: "captured Ukrainian pilot Nadiya Savchenko"."""
-        for mod in token.children:
+        # lefts/rights, not children: spaCy walks the whole subtree span for children
+        for mod in (*token.lefts, *(r for r in token.rights if r.dep_ == "appos")):
             if mod.dep_ in ("compound", "appos", "nmod") and mod.ent_type_ == "" and mod.pos_ == "NOUN":
                 role = self._noun_role(mod)
                 if role:
@@ -271,7 +273,9 @@ class ActorResolver:
         the main clause's subject points forward to that subject when it names a person."""
         if token.dep_ != "poss":
             return []
-        root = token.sent.root
+        root = token
+        while root.head.i != root.i:  # Token.sent would rebuild every sentence of the doc
+            root = root.head
         subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > token.i]
         if not subjects or token.i >= subjects[0].left_edge.i or subjects[0].ent_type_ != "PERSON":
             return []
@@ -301,10 +305,15 @@ class ActorResolver:
 
 
 def _ent_of(token: Token):  # type: ignore[no-untyped-def]
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return None
+    """The entity span around a token, from its IOB tags (doc.ents rebuilds every span)."""
+    if token.ent_iob_ not in ("B", "I"):
+        return None
+    doc, start, end = token.doc, token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return _SpacySpan(doc, start, end, label=doc[start].ent_type_, span_id=doc[start].ent_id_ or 0)
 
 
 def _strip_the(text: str) -> str:

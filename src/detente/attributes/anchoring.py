@@ -6,13 +6,13 @@ sentence: "X, who met Y on Monday, said on Tuesday that ..." gives each event it
 Without a date of its own an event takes a date that modifies the sentence's reporting verb,
 and failing that the publication date (marked ``source="publication"``).
 
->>> event_date(sentence, {trigger}, offset, date(2016, 3, 24), "past")    # doctest: +SKIP
+>>> event_date(sentence, list(sentence.ents), {trigger}, offset, date(2016, 3, 24), "past", reporting)    # doctest: +SKIP
 EventDate(value='2016-03-22', granularity=<Granularity.DAY: 'day'>, source='text', ...)
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from spacy.tokens import Span as SpacySpan
@@ -63,6 +63,7 @@ def _as_event_date(ent: SpacySpan, offset: int, published: date | None, prefer: 
 
 def event_date(
     sentence: SpacySpan,
+    ents: Sequence[SpacySpan],
     heads: Collection[Token],
     offset: int,
     published: date | None,
@@ -70,7 +71,7 @@ def event_date(
     reporting_verbs: frozenset[str],
 ) -> EventDate | None:
     """The event's own date, else the report's date in the sentence, else the publication date."""
-    dates = [e for e in sentence.ents if e.label_ == "DATE"]
+    dates = [e for e in ents if e.label_ == "DATE"]
     for ent in dates:
         if attached(ent.root, heads):
             found = _as_event_date(ent, offset, published, prefer)
@@ -88,12 +89,12 @@ def event_date(
 
 
 def target_date(
-    sentence: SpacySpan, trigger: Token, offset: int, published: date | None
+    ents: Sequence[SpacySpan], trigger: Token, offset: int, published: date | None
 ) -> EventDate | None:
     """A commitment's target ("the target is August", "by the end of 2016"): a date in the
     trigger's subtree introduced by a target word, or one that lies after publication."""
     subtree = set(trigger.subtree)
-    for ent in (e for e in sentence.ents if e.label_ == "DATE" and e.root in subtree):
+    for ent in (e for e in ents if e.label_ == "DATE" and e.root in subtree):
         context = {t.lemma_.lower() for t in ent.root.ancestors} | {t.lemma_.lower() for t in ent.root.head.children}
         future = _as_event_date(ent, offset, published, "future")
         if future is None:
@@ -105,15 +106,19 @@ def target_date(
 
 
 def event_place(
-    sentence: SpacySpan, heads: Collection[Token], offset: int, exclude: Collection[Token] = ()
+    sentence: SpacySpan,
+    ents: Sequence[SpacySpan],
+    heads: Collection[Token],
+    offset: int,
+    exclude: Collection[Token] = (),
 ) -> Location | None:
     """A place the event's clause names: "in Moscow", "at the Kremlin", "the Brussels attacks".
 
     Named entities come first; a proper noun after a place preposition that the NER missed
     ("near Aleppo") is tried too, since the gazetteer knows more places than the model.
     """
-    candidates = [e for e in sentence.ents if e.label_ in _PLACE_LABELS]
-    covered = {t.i for e in sentence.ents for t in e}
+    candidates = [e for e in ents if e.label_ in _PLACE_LABELS]
+    covered = {t.i for e in ents for t in e}
     candidates += [sentence.doc[t.left_edge.i : t.i + 1] for t in sentence
                    if t.pos_ == "PROPN" and t.dep_ == "pobj" and t.i not in covered]
     for ent in candidates:

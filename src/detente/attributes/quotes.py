@@ -12,20 +12,21 @@ so speakers are found per paragraph.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 _QUOTES = '"“”'
 _ACCORDING = ("according",)
 
 
-def inside_quotes(doc: Doc, char: int) -> bool:
-    """Whether paragraph character ``char`` lies between an opening and a closing quotation mark."""
-    return sum(doc.text.count(q, 0, char) for q in _QUOTES) % 2 == 1
+def inside_quotes(text: str, start: int, char: int) -> bool:
+    """Whether ``text[char]`` lies between an opening and a closing quotation mark, counting
+    from ``start`` (the paragraph's start: quotes do not run across paragraphs here)."""
+    return sum(text.count(q, start, char) for q in _QUOTES) % 2 == 1
 
 
-def reporting_speaker(sentence_root: Token, reporting_verbs: frozenset[str]) -> Token | None:
+def reporting_speaker(sentence: Span, reporting_verbs: frozenset[str]) -> Token | None:
     """The subject of a reporting verb that heads the sentence, or the object of "according to"."""
-    for token in sentence_root.sent:
+    for token in sentence:
         if token.lemma_.lower() in reporting_verbs and token.pos_ == "VERB":
             subj = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subj and token.dep_ in ("ROOT", "parataxis", "ccomp", "conj"):
@@ -39,21 +40,24 @@ def reporting_speaker(sentence_root: Token, reporting_verbs: frozenset[str]) -> 
     return None
 
 
-def paragraph_speakers(doc: Doc, reporting_verbs: frozenset[str]) -> list[Token | None]:
+def paragraph_speakers(doc: Doc, reporting_verbs: frozenset[str], sentences: list[Span] | None = None) -> list[Token | None]:
     """Per sentence of the paragraph, the speaker it is attributed to (or None).
 
     A sentence inside a quotation without an attribution of its own takes the speaker of the
     nearest attributed sentence of the same paragraph, later sentences first: quotes end with
     their attribution more often than they begin with it.
     """
-    sentences = list(doc.sents)
-    own = [reporting_speaker(s.root, reporting_verbs) for s in sentences]
+    sentences = sentences if sentences is not None else list(doc.sents)
+    text = doc.text  # Doc.text is rebuilt from the tokens on every access
+    own = [reporting_speaker(s, reporting_verbs) for s in sentences]
     out: list[Token | None] = []
     for i, sent in enumerate(sentences):
         if own[i] is not None:
             out.append(own[i])
             continue
-        quoted = any(ch in sent.text for ch in _QUOTES) or inside_quotes(doc, sent.start_char)
+        quoted = any(ch in text[sent.start_char : sent.end_char] for ch in _QUOTES) or inside_quotes(
+            text, 0, sent.start_char
+        )
         if not quoted:
             out.append(None)
             continue

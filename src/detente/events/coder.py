@@ -52,6 +52,7 @@ class _Sentence:
     offset: int
     speaker: list[Entity]
     speaker_span: Span | None
+    ents: list[SpacySpan] = field(default_factory=list)
     triggers: dict[int, TriggerMatch] = field(default_factory=dict)
 
 
@@ -76,13 +77,15 @@ class ArticleCoder:
         index = 0
         for paragraph in self.parsed.paragraphs:
             doc, offset = paragraph.doc, paragraph.offset
-            speakers = paragraph_speakers(doc, self.lexicon.reporting_verbs)
-            for sent, speaker_token in zip(doc.sents, speakers, strict=True):
+            sentences = list(doc.sents)
+            speakers = paragraph_speakers(doc, self.lexicon.reporting_verbs, sentences)
+            for sent, speaker_token in zip(sentences, speakers, strict=True):
                 self.resolver.sentence = index
-                self._observe(sent, offset)
+                ents = list(sent.ents)
+                self._observe(ents, offset)
                 speaker = self.resolver.resolve(speaker_token, offset) if speaker_token is not None else []
                 speaker_span = _phrase_span(speaker_token, offset) if speaker_token is not None else None
-                ctx = _Sentence(sent, index, offset, speaker, speaker_span)
+                ctx = _Sentence(sent, index, offset, speaker, speaker_span, ents)
                 ctx.triggers = {m.token.i: m for m in find_triggers(sent, self.lexicon)}
                 coded: list[Event] = []
                 for match in ctx.triggers.values():
@@ -92,9 +95,9 @@ class ArticleCoder:
         self._implicit_recipients()
         return self.events
 
-    def _observe(self, sent: SpacySpan, offset: int) -> None:
+    def _observe(self, ents: list[SpacySpan], offset: int) -> None:
         """Remember every named actor, so later pronouns and descriptions can find it."""
-        for ent in sent.ents:
+        for ent in ents:
             if ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
                 self.resolver.observe(ent.root, offset)
 
@@ -166,11 +169,11 @@ class ArticleCoder:
                                     self.lexicon.reporting_verbs, clause_head=clause_head)
         prefer = "future" if modality is Modality.FUTURE else "past"
         published = self.parsed.article.published
-        when = event_date(ctx.span, heads, ctx.offset, published, prefer, self.lexicon.reporting_verbs)
-        where = event_place(ctx.span, heads, ctx.offset, exclude=roles.all_tokens())
+        when = event_date(ctx.span, ctx.ents, heads, ctx.offset, published, prefer, self.lexicon.reporting_verbs)
+        where = event_place(ctx.span, ctx.ents, heads, ctx.offset, exclude=roles.all_tokens())
         if entry.mode == "visit" and not recipients and where is not None and where.country_code:
             recipients = [Entity(where.country_code, "GOV", where.extracted_place, span=where.span, resolution="visit-place")]
-        target = target_date(ctx.span, trigger, ctx.offset, published) if entry.event == "AGREE" else None
+        target = target_date(ctx.ents, trigger, ctx.offset, published) if entry.event == "AGREE" else None
         if not actors and entry.actor_sector:
             actors = [Entity(None, entry.actor_sector, "", resolution="lexicon-default")]  # "protests erupted"
         if where is not None and where.country_code:
@@ -204,7 +207,8 @@ class ArticleCoder:
                 modality=modality, confidence=confidence,
                 text_info=TextInfo(ctx.index, ctx.offset + ctx.span.start_char, ctx.offset + ctx.span.end_char),
                 evidence=Evidence(
-                    sentence=ctx.span.text, trigger=trigger_span,
+                    sentence=self.parsed.article.text[ctx.offset + ctx.span.start_char : ctx.offset + ctx.span.end_char],
+                    trigger=trigger_span,
                     rule=f"{entry.id}/{construction}" + (f"/{modality.value}:{cue}" if cue else ""),
                     actor=actor.span, recipient=recipient.span if recipient else None,
                     date=when.span if when else None, place=where.span if where else None,
@@ -219,7 +223,7 @@ class ArticleCoder:
     def _quote(self, trigger: Token, ctx: _Sentence) -> Quote | None:
         if ctx.speaker_span is None:
             return None
-        direct = inside_quotes(trigger.doc, trigger.idx)
+        direct = inside_quotes(self.parsed.article.text, ctx.offset, ctx.offset + trigger.idx)
         if not direct and not attributed(trigger, self.lexicon.reporting_verbs):
             return None
         name = (ctx.speaker[0].identifier_text or ctx.speaker[0].entity_text) if ctx.speaker else ctx.speaker_span.text
