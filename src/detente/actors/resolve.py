@@ -42,6 +42,8 @@ class Mention:
     sentence: int
     nouns: frozenset[str]  # words that describe it: "pilot", "minister", "ministry"
     is_person: bool
+    plural: bool = False
+    subject: bool = False
 
 
 @dataclass(slots=True)
@@ -89,8 +91,11 @@ class ActorResolver:
         if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"):
             entity = self._named(token, offset)
         else:
+            group = self._group_description(token, offset)
+            if group:
+                return group  # "the two ministers": the last pair, not two unknown ministers
             entity = self._described(token, offset)
-        return [entity] if entity else self._group_description(token, offset)
+        return [entity] if entity else []
 
     def _named(self, token: Token, offset: int) -> Entity | None:
         ent = _ent_of(token)
@@ -165,7 +170,7 @@ class ActorResolver:
                 return noun.sector, noun.office, form
         return None
 
-    def _country_of(self, token: Token) -> tuple[str, Span] | None:
+    def _country_of(self, token: Token, offset: int) -> tuple[str, Span] | None:
         """Country stated by a modifier: "Russian court", "US secretary", "Russia's army", "army of Syria"."""
         candidates = [c for c in token.children if c.dep_ in _MODIFIER_DEPS]
         for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ in ("of", "from")):
@@ -173,7 +178,22 @@ class ActorResolver:
         for mod in list(candidates):
             candidates.extend(c for c in mod.children if c.dep_ in ("compound", "amod"))
         for mod in candidates:
+            if mod.dep_ == "poss" and mod.pos_ == "PRON" and mod.lower_ in ("its", "their"):
+                # "its embassy in Tehran": the country the pronoun stands for
+                # "X cut ties with Y after protesters stormed its embassy": X's, the sentence's subject
+                owner = self._antecedent(offset + mod.idx, lambda m: m.subject and not m.is_person
+                                         and bool(m.entity.code) and m.sentence == self.sentence)
+                owner = owner or self._antecedent(offset + mod.idx, lambda m: not m.is_person and bool(m.entity.code))
+                if owner is not None and owner.entity.code:
+                    return owner.entity.code, Span(mod.idx, mod.idx + len(mod.text), mod.text)
+                continue
             ent = _ent_of(mod)
+            if ent is not None and ent.label_ == "PERSON":
+                person = self.kb.person(ent.ent_id_ or ent.text)  # "the Obama administration"
+                role = person.role_on(self.published) if person else None
+                if role is not None and role.country:
+                    return role.country, Span(ent.start_char, ent.end_char, ent.text)
+                continue
             if ent is None or ent.label_ not in ("GPE", "NORP", "ORG"):
                 continue
             form = ent.ent_id_ or ent.text
@@ -194,7 +214,7 @@ class ActorResolver:
             if mod.dep_ in ("compound", "appos", "nmod") and mod.ent_type_ == "" and mod.pos_ == "NOUN":
                 role = self._noun_role(mod)
                 if role:
-                    country = self._country_of(mod)
+                    country = self._country_of(mod, offset)
                     return Entity(country[0] if country else None, role[0], mod.text, office=role[1])
         return None
 
@@ -206,7 +226,7 @@ class ActorResolver:
             # "a Syrian army checkpoint", "a police station": the body that owns the place
             role = next((r for c in token.children if c.dep_ == "compound" and c.pos_ == "NOUN"
                          for r in [self._noun_role(c)] if r), None)
-        country = self._country_of(token)
+        country = self._country_of(token, offset)
         span = Span(offset + token.left_edge.idx, offset + token.idx + len(token.text),
                     token.doc.text[token.left_edge.idx : token.idx + len(token.text)])
         if role is None:
@@ -264,7 +284,7 @@ class ActorResolver:
             recent = [(n, g) for s, n, g in self.groups if s < here]
             if recent and self.sentence - recent[-1][0] <= 1:
                 return list(recent[-1][1])
-            found = self._antecedent(here, lambda m: not m.is_person)
+            found = self._antecedent(here, lambda m: m.plural) or self._antecedent(here, lambda m: not m.is_person)
             return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
         return []
 
@@ -300,7 +320,9 @@ class ActorResolver:
         start = offset + token.idx
         if any(m.start == start for m in self.history):
             return
-        self.history.append(Mention(entity, start, self.sentence, frozenset(nouns), is_person))
+        plural = token.tag_ in ("NNS", "NNPS") and token.ent_type_ not in ("GPE", "ORG")
+        subject = token.dep_ in ("nsubj", "nsubjpass")
+        self.history.append(Mention(entity, start, self.sentence, frozenset(nouns), is_person, plural, subject))
         self.history.sort(key=lambda m: m.start)
 
 

@@ -23,7 +23,8 @@ from detente.attributes.places import resolve_place
 from detente.records import EventDate, Granularity, Location, Span
 
 _PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG")
-_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "into", "within", "on"}
+# Not "on": "talks on Syria" are about Syria, not in it.
+_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "into", "within"}
 _TARGET_WORDS = {"target", "deadline", "by", "until", "before", "aim", "goal"}
 _MAX_CLIMB = 8
 
@@ -111,11 +112,14 @@ def event_place(
     heads: Collection[Token],
     offset: int,
     exclude: Collection[Token] = (),
+    through_objects: bool = True,
 ) -> Location | None:
     """A place the event's clause names: "in Moscow", "at the Kremlin", "the Brussels attacks".
 
     Named entities come first; a proper noun after a place preposition that the NER missed
-    ("near Aleppo") is tried too, since the gazetteer knows more places than the model.
+    ("near Aleppo") is tried too, since the gazetteer knows more places than the model. With
+    ``through_objects`` a place may hang from the event's object ("bombed positions near
+    Aleppo"); for talk it may not ("discussed the war in Syria" did not happen in Syria).
     """
     candidates = [e for e in ents if e.label_ in _PLACE_LABELS]
     covered = {t.i for e in ents for t in e}
@@ -125,7 +129,10 @@ def event_place(
         if ent.root in exclude:
             continue
         root = ent.root
-        via_prep = root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS and attached(root, heads)
+        prep = root.head
+        via_prep = root.dep_ == "pobj" and prep.lower_ in _PLACE_PREPS and (
+            attached(root, heads) if through_objects else prep.head in heads
+        )
         as_modifier = root.dep_ in ("compound", "nmod", "amod") and root.head in heads
         if not (via_prep or as_modifier):
             continue

@@ -170,7 +170,8 @@ class ArticleCoder:
         prefer = "future" if modality is Modality.FUTURE else "past"
         published = self.parsed.article.published
         when = event_date(ctx.span, ctx.ents, heads, ctx.offset, published, prefer, self.lexicon.reporting_verbs)
-        where = event_place(ctx.span, ctx.ents, heads, ctx.offset, exclude=roles.all_tokens())
+        where = event_place(ctx.span, ctx.ents, heads, ctx.offset, exclude=roles.all_tokens(),
+                            through_objects=self.ontology.quad(entry.event) in (2, 4))
         if entry.mode == "visit" and not recipients and where is not None and where.country_code:
             recipients = [Entity(where.country_code, "GOV", where.extracted_place, span=where.span, resolution="visit-place")]
         target = target_date(ctx.ents, trigger, ctx.offset, published) if entry.event == "AGREE" else None
@@ -323,7 +324,10 @@ def _merge_sentence_events(events: list[Event]) -> list[Event]:
             best[key] = event
     kept = list(best.values())
     known = {(e.event, _key(e.recipient)) for e in kept if e.actor.code}
-    return [e for e in kept if e.actor.code or e.recipient is None or (e.event, _key(e.recipient)) not in known]
+    kept = [e for e in kept if e.actor.code or e.recipient is None or (e.event, _key(e.recipient)) not in known]
+    # "Kerry met Putin to discuss Syria": the discussion is the meeting, not a second event
+    with_recipient = {(e.event, _key(e.actor)) for e in kept if e.recipient is not None}
+    return [e for e in kept if e.recipient is not None or (e.event, _key(e.actor)) not in with_recipient]
 
 
 def _key(entity: Entity | None) -> str:

@@ -103,6 +103,8 @@ def _recipient_options(trigger: Token, spec: tuple[str, ...], passive: bool) -> 
             options.append(_children(trigger, "poss"))
         else:
             options.append(_prep_objects(trigger, {source}))
+            for obj in _children(trigger, "dobj"):  # "severed ties with Iran", "imposed sanctions on X"
+                options.append(_prep_objects(obj, {source}))
     return [o for o in options if o], content
 
 
