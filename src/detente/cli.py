@@ -91,6 +91,28 @@ def code_command(inputs: tuple[str, ...], published: date | None, fmt: str) -> N
         sys.exit(1)
 
 
+@main.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--by-type", is_flag=True, help="Precision, recall and F1 per PLOVER event type.")
+@click.option("--errors", type=int, default=0, show_default=True, help="Show the N worst disagreements and what fired.")
+@click.option("--limit", type=int, default=None, help="Score only the first N records.")
+def eval_command(gold: str, as_json: bool, by_type: bool, errors: int, limit: int | None) -> None:
+    """Code the texts of GOLD (JSON Lines in the gold format) and score the events against it."""
+    from detente.evaluate import GoldError, evaluate
+    from detente.evaluate.report import print_json, write_report
+
+    try:
+        report = evaluate(gold, limit=limit)
+    except GoldError as err:
+        click.echo(f"detente: error: {err}", err=True)
+        sys.exit(1)
+    if as_json:
+        print_json(report, sys.stdout)
+    else:
+        write_report(report, sys.stdout, by_type=by_type, errors=errors)
+
+
 @main.group("actors")
 def actors_group() -> None:
     """The actor knowledge base."""
