@@ -25,6 +25,7 @@ from detente.attributes import event_date, event_place, modality_of, target_date
 from detente.attributes.quotes import attributed, inside_quotes, paragraph_speakers
 from detente.events.lexicon import Lexicon, TriggerMatch, find_triggers, load_lexicon
 from detente.events.roles import Roles, find_roles
+from detente.events.selection import select
 from detente.nlp import ParsedArticle
 from detente.ontology import Ontology, load_ontology
 from detente.records import Entity, Event, Evidence, Modality, Quote, Span, TextInfo, make_event_id
@@ -86,7 +87,8 @@ class ArticleCoder:
                 speaker = self.resolver.resolve(speaker_token, offset) if speaker_token is not None else []
                 speaker_span = _phrase_span(speaker_token, offset) if speaker_token is not None else None
                 ctx = _Sentence(sent, index, offset, speaker, speaker_span, ents)
-                ctx.triggers = {m.token.i: m for m in find_triggers(sent, self.lexicon)}
+                matches = select(find_triggers(sent, self.lexicon), self.lexicon, self.ontology.quad)
+                ctx.triggers = {m.token.i: m for m in matches}
                 coded: list[Event] = []
                 for match in ctx.triggers.values():
                     coded.extend(self._code_trigger(match, ctx))

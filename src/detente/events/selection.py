@@ -1,0 +1,83 @@
+"""Which of a sentence's triggers report an event of their own.
+
+Two kinds of trigger are mentions of an event already coded, or of no event:
+
+* a nominal trigger that is the object of a verb that is itself a trigger ("signed an
+  *agreement*", "refused *talks*"): the verb says what happened;
+* a nominal trigger in a temporal or causal adjunct, with no participants or date of its own
+  ("*following* the invasion", "*in the wake of* the attacks", "*during* a summit"): background
+  to the sentence's event, often years old. Counting it would add an event dated at the
+  article's publication. With its own participants or date it stays: "during Kerry's meeting
+  with Putin", "after talks in the Kremlin on March 24".
+
+>>> [m.token.text for m in select(matches, lexicon)]      # doctest: +SKIP
+['signed']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spacy.tokens import Token
+
+from detente.events.lexicon import Lexicon, TriggerMatch, governing_light_verb
+
+_BACKGROUND_PREPS = {"after", "following", "since", "before", "amid", "during", "despite", "over", "of"}
+_BACKGROUND_HEADS = {"wake", "aftermath", "run-up", "eve", "anniversary", "wave", "series", "spate", "string"}
+_OWN_PARTICIPANT_PREPS = {"between", "with", "by", "among", "against", "on"}
+
+
+def _has_own_participants(noun: Token) -> bool:
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return True
+        if child.dep_ == "prep" and child.lower_ in _OWN_PARTICIPANT_PREPS:
+            return True
+        if child.dep_ == "prep" and child.lower_ == "of" and any(
+            g.ent_type_ in ("PERSON", "GPE", "NORP", "ORG") for g in child.subtree
+        ):
+            return True
+    return False
+
+
+def _has_own_date(noun: Token) -> bool:
+    return any(t.ent_type_ == "DATE" for t in noun.subtree if t.i != noun.i)
+
+
+def is_background(noun: Token) -> bool:
+    """A nominal trigger hanging from a temporal or causal preposition, without participants or date."""
+    if noun.dep_ != "pobj":
+        return False
+    prep = noun.head
+    head_word = prep.head.lemma_.lower() if prep.head.pos_ == "NOUN" else ""
+    background = prep.lower_ in _BACKGROUND_PREPS or head_word in _BACKGROUND_HEADS
+    if prep.lower_ == "of" and head_word not in _BACKGROUND_HEADS:
+        background = False  # "the case of X", "accused of X": not a time adjunct
+    return background and not _has_own_participants(noun) and not _has_own_date(noun)
+
+
+def _cooperative(match: TriggerMatch, quad: Callable[[str], int]) -> bool:
+    return quad(match.entry.event) in (1, 2)
+
+
+def select(matches: list[TriggerMatch], lexicon: Lexicon, quad: Callable[[str], int]) -> list[TriggerMatch]:
+    """The triggers that code an event of their own (see the module docstring).
+
+    A verb trigger with a governed nominal trigger as its object is one event: the verb's when
+    both lean the same way ("signed an agreement": SUPPORT), the noun's when they do not ("struck
+    a deal" is no assault: *strike* is a light verb there).
+    """
+    by_index = {m.token.i: m for m in matches}
+    dropped: set[int] = set()
+    for match in matches:
+        if match.entry.pos != "noun":
+            continue
+        verb = governing_light_verb(match.token, lexicon)
+        governing = by_index.get(verb.i) if verb is not None else None
+        if governing is not None and governing.entry.pos != "noun":
+            named = match.token.lemma_.lower() in governing.entry.object  # "lifted sanctions": the verb's
+            same_way = _cooperative(governing, quad) == _cooperative(match, quad)
+            dropped.add(match.token.i if same_way or named else governing.token.i)
+        elif is_background(match.token):
+            dropped.add(match.token.i)
+    return [m for m in matches if m.token.i not in dropped]
