@@ -105,7 +105,8 @@ class ActorResolver:
         form = ent.ent_id_ if ent is not None and ent.ent_id_ else text
         stated = self._stated_role(token, offset)
         entity: Entity | None = None
-        for key in self.kb.surface.get(form, ()) or self.kb.surface.get(_strip_the(text), ()):
+        keys = self.kb.surface.get(form, ()) or self.kb.surface.get(_strip_the(text), ())
+        for key in _by_date(keys, self.kb, self.published):
             kind, _, name = key.partition(":")
             if kind == "person":
                 entity = self._person(self.kb.people[name], text, span)
@@ -119,10 +120,14 @@ class ActorResolver:
                 if kind == "demonym" and token.dep_ in ("amod", "compound", "nmod") and token.head.pos_ in ("NOUN", "PROPN"):
                     return None  # "Russian court": the adjective belongs to the head noun's actor
                 entity = Entity(name, None, text, None, self.kb.countries[name].name, None, span, kind)
+                if kind == "demonym":
+                    entity = self._people_of(token, entity, text, span, offset)
             if entity:
                 break
         if entity is None and token.ent_type_ == "PERSON":
             entity = self._remembered_person(text, span)
+            if entity is None and stated is None:
+                stated = self._stated_role(token, offset, titles=True)
         if stated is not None:
             base = entity or Entity(None, None, text, None, text if token.ent_type_ == "PERSON" else None, None, span)
             entity = replace(base, code=stated.code or base.code, sector=stated.sector,
@@ -134,6 +139,28 @@ class ActorResolver:
             return None
         self._remember(entity, token, offset, is_person=token.ent_type_ == "PERSON")
         return entity
+
+    def _people_of(self, token: Token, entity: Entity, text: str, span: Span, offset: int) -> Entity | None:
+        """A people named by a demonym: "Bosnian Serbs" are of Bosnia; "ethnic Albanians" are
+        of no state the word names (the event's place may tell)."""
+        lefts = list(token.lefts)
+        if any(t.lower_ == "ethnic" for t in lefts):
+            where = [g for c in token.rights if c.dep_ == "prep" and c.lower_ == "in" for g in c.subtree
+                     if g.ent_type_ == "GPE"]
+            home = self._country_of_place(where[0].text) if where else None  # "ethnic Albanians in Serbia"
+            return Entity(home, "CVL", text, None, None, None, span, "ethnic-group")
+        country = self._country_of(token, offset)
+        if country is not None and country[0] != entity.code:
+            return replace(entity, code=country[0], identifier_text=self.kb.countries[country[0]].name
+                           if country[0] in self.kb.countries else None)
+        return entity
+
+    def _country_of_place(self, name: str) -> str | None:
+        for key in self.kb.surface.get(name, ()):
+            kind, _, code = key.partition(":")
+            if kind in ("country", "capital"):
+                return code
+        return None
 
     def _person(self, person: Person, text: str, span: Span) -> Entity:
         remembered = self.stated_roles.get(person.name) or self.stated_roles.get(text)
@@ -207,15 +234,22 @@ class ActorResolver:
                         return org.code, Span(ent.start_char, ent.end_char, ent.text)
         return None
 
-    def _stated_role(self, token: Token, offset: int) -> Entity | None:
-        """A role the text gives a name: "captured Ukrainian pilot Nadiya Savchenko"."""
+    def _stated_role(self, token: Token, offset: int, titles: bool = False) -> Entity | None:
+        """A role the text gives a name: "captured Ukrainian pilot Nadiya Savchenko".
+
+        With ``titles`` (names the knowledge base does not know), capitalised titles count too:
+        "Lebanon's new President Elias Hrawi", "Defence Minister Pierre Joxe".
+        """
         # lefts/rights, not children: spaCy walks the whole subtree span for children
         for mod in (*token.lefts, *(r for r in token.rights if r.dep_ == "appos")):
-            if mod.dep_ in ("compound", "appos", "nmod") and mod.ent_type_ == "" and mod.pos_ == "NOUN":
+            allowed = ("NOUN", "PROPN") if titles else ("NOUN",)
+            if mod.dep_ in ("compound", "appos", "nmod") and mod.ent_type_ == "" and mod.pos_ in allowed:
                 role = self._noun_role(mod)
                 if role:
-                    country = self._country_of(mod, offset)
-                    return Entity(country[0] if country else None, role[0], mod.text, office=role[1])
+                    country = self._country_of(mod, offset) or self._country_of(token, offset)
+                    former = any(c.lower_ in ("former", "ex") for c in mod.lefts)
+                    sector = "ELI" if former else role[0]
+                    return Entity(country[0] if country else None, sector, mod.text, office=role[1])
         return None
 
     def _described(self, token: Token, offset: int) -> Entity | None:
@@ -336,6 +370,24 @@ def _ent_of(token: Token):  # type: ignore[no-untyped-def]
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
     return _SpacySpan(doc, start, end, label=doc[start].ent_type_, span_id=doc[start].ent_id_ or 0)
+
+
+def _by_date(keys: list[str], kb: KnowledgeBase, when: date | None) -> list[str]:
+    """Candidates for a name, the one in office on the date first ("Assad" in 2016 is Bashar,
+    in 1995 Hafez); then the one whose last office is the most recent before it."""
+    people = [k for k in keys if k.startswith("person:")]
+    if len(people) < 2:
+        return keys
+
+    def rank(key: str) -> tuple[int, date]:
+        person = kb.people[key[7:]]
+        role = person.role_on(when)
+        in_office = role is not None and role.sector not in ("ELI", "") and (when is None or role.holds_on(when))
+        latest = max(((o.start or date.min) for o in person.offices if when is None or (o.start or date.min) <= when),
+                     default=date.min)
+        return (0 if in_office else 1), -latest.toordinal()
+
+    return sorted(people, key=rank) + [k for k in keys if not k.startswith("person:")]
 
 
 def _strip_the(text: str) -> str:

@@ -43,6 +43,7 @@ _RESOLUTION_WEIGHT = {
 _CONSTRUCTION_WEIGHT = {"active": 1.0, "passive-agent": 1.0, "object-control": 0.9, "inherited": 0.9}
 _JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 _INTERNATIONAL = {"UNO", "EUR", "IGO", "NGO", "IMG", "ISM", "MNC"}
+_DOMESTIC = {"COP", "JUD"}  # sectors that act at home: their stateless targets share their country
 _RELEASE_WORDS = {"release", "freedom", "return", "handover", "extradition"}
 
 
@@ -112,12 +113,18 @@ class ArticleCoder:
                     found.append(entity)
         return found
 
-    def _resolve_or_owner(self, tokens: list[Token], ctx: _Sentence) -> list[Entity]:
-        """Actors of the phrases, or of their owners: "Savchenko's sentence" → Savchenko."""
+    def _resolve_or_owner(self, tokens: list[Token], ctx: _Sentence, places_own: bool = False) -> list[Entity]:
+        """Actors of the phrases, or of their owners: "Savchenko's sentence" → Savchenko.
+
+        With ``places_own`` a country or capital modifier owns the phrase too ("agreed to US
+        mediation"); not for violence, where "the Kabul hotel" is a place, not Afghanistan's.
+        """
         found = self._resolve_all(tokens, ctx)
         if found:
             return found
-        owners = [c for t in tokens for c in t.children if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ == "ORG")]
+        owner_labels = ("ORG", "GPE", "NORP") if places_own else ("ORG",)
+        owners = [c for t in tokens for c in t.children
+                  if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and c.ent_type_ in owner_labels)]
         owners += [g for t in tokens for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
                    for g in c.children if g.dep_ == "pobj"]
         return self._resolve_all(owners, ctx) if owners else []
@@ -149,9 +156,9 @@ class ArticleCoder:
             return fallback
         return [], roles.actor_options[0][0] if roles.actor_options else roles.no_actor
 
-    def _choose_recipients(self, roles: Roles, actors: list[Entity], ctx: _Sentence) -> list[Entity]:
+    def _choose_recipients(self, roles: Roles, actors: list[Entity], ctx: _Sentence, verbal: bool) -> list[Entity]:
         for tokens in roles.recipient_options:
-            found = [r for r in self._resolve_or_owner(tokens, ctx) if not any(r.same_actor(a) for a in actors)]
+            found = [r for r in self._resolve_or_owner(tokens, ctx, places_own=verbal) if not any(r.same_actor(a) for a in actors)]
             if found:
                 return found
         return []
@@ -160,7 +167,7 @@ class ArticleCoder:
         entry, trigger = match.entry, match.token
         roles = find_roles(match, self.lexicon)
         actors, construction = self._choose_actors(roles, ctx)
-        recipients = self._choose_recipients(roles, actors, ctx)
+        recipients = self._choose_recipients(roles, actors, ctx, verbal=self.ontology.quad(entry.event) in (1, 3))
         reciprocal = roles.reciprocal_group or entry.reciprocal
         if not actors and entry.pos == "noun" and entry.reciprocal and not recipients:
             actors = self._participants(match, ctx)
@@ -182,6 +189,14 @@ class ArticleCoder:
         if where is not None and where.country_code:
             actors = [_located(a, where.country_code) for a in actors]
             recipients = [_located(r, where.country_code) for r in recipients]
+        quad = self.ontology.quad(entry.event)
+        if quad == 4:
+            # "shelled Juba", "bombed Kabul": the city was hit, not the government it hosts
+            recipients = [replace(r, sector=None, resolution="capital-place") if r.resolution == "capital-metonym" else r
+                          for r in recipients]
+            if len(actors) == 1 and actors[0].code and actors[0].sector in _DOMESTIC:
+                # "police arrested dozens of people": the people are the police's compatriots
+                recipients = [_located(r, actors[0].code) for r in recipients]
         if not actors and not recipients:
             return []
         quote = self._quote(trigger, ctx)

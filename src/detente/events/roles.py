@@ -108,6 +108,22 @@ def _recipient_options(trigger: Token, spec: tuple[str, ...], passive: bool) -> 
     return [o for o in options if o], content
 
 
+def _embedded_options(verb: Token, depth: int = 0) -> list[list[Token]]:
+    """Recipients inside the clause a verb embeds: "demanded that *the US* cancel the sale",
+    "offered to negotiate with *Armenia*", "is willing to send aid to help defend *Saudi Arabia*"."""
+    if depth > 3:
+        return []
+    options: list[list[Token]] = []
+    for clause in _children(verb, "ccomp", "xcomp"):
+        if clause.pos_ not in ("VERB", "AUX"):
+            continue
+        options.append(_children(clause, "nsubj", "nsubjpass") if clause.dep_ == "ccomp" else [])
+        options.append(_children(clause, "dobj", "dative"))
+        options.append(_prep_objects(clause, _XCOMP_RECIPIENT_PREPS))
+        options.extend(_embedded_options(clause, depth + 1))
+    return [o for o in options if o]
+
+
 def find_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
     """Actor and recipient options of a trigger, with the constructions' names."""
     entry, trigger = match.entry, match.token
@@ -117,6 +133,7 @@ def find_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
         verb = trigger.head if trigger.dep_ == "acomp" else None
         actors, how = clause_subject(verb) if verb is not None else ([], "none")
         recipients, content = _recipient_options(trigger, entry.recipient, False)
+        recipients += _embedded_options(trigger)
         return Roles([(f"adjective-{how}", actors)], recipients, content, clause_heads=[verb] if verb is not None else [])
     passive = is_passive(trigger)
     actors, how = clause_subject(trigger)
@@ -129,6 +146,8 @@ def find_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
     if trigger.dep_ == "relcl" and not passive:
         # "Savchenko, whom a court sentenced": the relative pronoun is the object
         recipients.append([c for c in _children(trigger, "dobj") if c.lower_ in ("who", "whom", "which", "that")])
+    if entry.embeds:
+        recipients += _embedded_options(trigger)  # after the entry's own slots: a fallback
     content.extend(_children(trigger, "dobj") if not passive else [])
     content.extend(_prep_objects(trigger, set(entry.prep)) if entry.prep else [])
     construction = ("passive-" if passive and not how.startswith("passive") else "") + how
