@@ -145,22 +145,13 @@ class ActorResolver:
         of no state the word names (the event's place may tell)."""
         lefts = list(token.lefts)
         if any(t.lower_ == "ethnic" for t in lefts):
-            where = [g for c in token.rights if c.dep_ == "prep" and c.lower_ == "in" for g in c.subtree
-                     if g.ent_type_ == "GPE"]
-            home = self._country_of_place(where[0].text) if where else None  # "ethnic Albanians in Serbia"
+            home = self._home_place(token)  # "ethnic Albanians in Serbia"
             return Entity(home, "CVL", text, None, None, None, span, "ethnic-group")
         country = self._country_of(token, offset)
         if country is not None and country[0] != entity.code:
             return replace(entity, code=country[0], identifier_text=self.kb.countries[country[0]].name
                            if country[0] in self.kb.countries else None)
         return entity
-
-    def _country_of_place(self, name: str) -> str | None:
-        for key in self.kb.surface.get(name, ()):
-            kind, _, code = key.partition(":")
-            if kind in ("country", "capital"):
-                return code
-        return None
 
     def _person(self, person: Person, text: str, span: Span) -> Entity:
         remembered = self.stated_roles.get(person.name) or self.stated_roles.get(text)
@@ -279,8 +270,21 @@ class ActorResolver:
             if antecedent is not None:
                 return replace(antecedent.entity, entity_text=span.text, span=span, resolution="definite-description")
         # "gunmen", "terrorist attacks", "police": a typed actor of unstated nationality; the
-        # coder may give it the country where the event happened.
-        return Entity(None, sector, span.text, None, None, office, span, "description")
+        # place it is said to be in gives it one ("the rebels in Darfur"), else the coder may
+        # give it the country where the event happened.
+        home = self._home_place(token)
+        return Entity(home, sector, span.text, None, None, office, span, "description+place" if home else "description")
+
+    def _home_place(self, token: Token) -> str | None:
+        from detente.attributes.places import resolve_place  # the gazetteer, shared with event places
+
+        for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ in ("in", "from")):
+            for obj in (c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ in ("GPE", "LOC", "FAC")):
+                ent = _ent_of(obj)
+                place = resolve_place(ent.text if ent is not None else obj.text)
+                if place is not None and place.country_code:
+                    return place.country_code
+        return None
 
     def _office_holder(self, country: str, office: str | None) -> Person | None:
         if office is None:

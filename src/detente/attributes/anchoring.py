@@ -81,7 +81,7 @@ def event_date(
     for ent in dates:
         verb = next((a for a in ent.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
         if verb is not None and verb.lemma_.lower() in reporting_verbs:
-            found = _as_event_date(ent, offset, published, prefer)
+            found = _as_event_date(ent, offset, published, "past")  # the report is past, whatever it reports
             if found:
                 return found
     if published is None:

@@ -30,6 +30,7 @@ _MAX_CLIMB = 8
 class ModalityCues:
     speculative_aux: frozenset[str]
     future_aux: frozenset[str]
+    deontic_aux: frozenset[str]
     negators: frozenset[str]
     negating_verbs: frozenset[str]
     intention_verbs: frozenset[str]
@@ -55,7 +56,7 @@ def _own_clause(token: Token, cues: ModalityCues) -> tuple[Modality, str] | None
         if child.dep_ in ("aux", "auxpass"):
             if lower in cues.speculative_aux:
                 return Modality.SPECULATIVE, lower
-            if lower in cues.future_aux:
+            if lower in cues.future_aux or lower in cues.deontic_aux:
                 return Modality.FUTURE, lower
         if child.dep_ == "mark" and lower in cues.conditional_marks:
             return Modality.SPECULATIVE, lower

@@ -21,9 +21,9 @@ from spacy.tokens import Token
 from detente import __version__
 from detente.actors.kb import KnowledgeBase, load_kb
 from detente.actors.resolve import ActorResolver
-from detente.attributes import event_date, event_place, modality_of, target_date
+from detente.attributes import event_date, event_place, load_cues, modality_of, target_date
 from detente.attributes.quotes import attributed, inside_quotes, paragraph_speakers
-from detente.events.lexicon import Lexicon, TriggerMatch, find_triggers, load_lexicon
+from detente.events.lexicon import Lexicon, TriggerEntry, TriggerMatch, find_triggers, load_lexicon
 from detente.events.roles import Roles, find_roles
 from detente.events.selection import select
 from detente.nlp import ParsedArticle
@@ -42,6 +42,7 @@ _RESOLUTION_WEIGHT = {
 }
 _CONSTRUCTION_WEIGHT = {"active": 1.0, "passive-agent": 1.0, "object-control": 0.9, "inherited": 0.9}
 _JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
+_DEONTIC = TriggerEntry("deontic.request", "must", "verb", "REQUEST", None, None, "100")
 _INTERNATIONAL = {"UNO", "EUR", "IGO", "NGO", "IMG", "ISM", "MNC"}
 _DOMESTIC = {"COP", "JUD"}  # sectors that act at home: their stateless targets share their country
 _RELEASE_WORDS = {"release", "freedom", "return", "handover", "extradition"}
@@ -90,7 +91,7 @@ class ArticleCoder:
                 ctx = _Sentence(sent, index, offset, speaker, speaker_span, ents)
                 matches = select(find_triggers(sent, self.lexicon), self.lexicon, self.ontology.quad)
                 ctx.triggers = {m.token.i: m for m in matches}
-                coded: list[Event] = []
+                coded: list[Event] = self._deontic_requests(ctx)
                 for match in ctx.triggers.values():
                     coded.extend(self._code_trigger(match, ctx))
                 self.events.extend(_merge_sentence_events(coded))
@@ -163,9 +164,27 @@ class ArticleCoder:
                 return found
         return []
 
-    def _code_trigger(self, match: TriggerMatch, ctx: _Sentence) -> list[Event]:
+    def _deontic_requests(self, ctx: _Sentence) -> list[Event]:
+        """ "Straw said the Sudanese government must reach an agreement": the speaker demands
+        something of the complement's subject, a REQUEST (CAMEO 10) whatever the lexicon says."""
+        out = []
+        cues = load_cues()
+        for verb in ctx.span:
+            if verb.lemma_.lower() not in self.lexicon.reporting_verbs or verb.pos_ != "VERB":
+                continue
+            speakers = [c for c in verb.children if c.dep_ == "nsubj"]
+            for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+                modal = next((a for a in clause.children if a.dep_ == "aux" and a.lower_ in cues.deontic_aux), None)
+                subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if modal is None or not speakers or not subjects:
+                    continue
+                roles = Roles(actor_options=[("deontic-complement", speakers)], recipient_options=[subjects])
+                out.extend(self._code_trigger(TriggerMatch(_DEONTIC, modal), ctx, roles))
+        return out
+
+    def _code_trigger(self, match: TriggerMatch, ctx: _Sentence, roles: Roles | None = None) -> list[Event]:
         entry, trigger = match.entry, match.token
-        roles = find_roles(match, self.lexicon)
+        roles = roles or find_roles(match, self.lexicon)
         actors, construction = self._choose_actors(roles, ctx)
         recipients = self._choose_recipients(roles, actors, ctx, verbal=self.ontology.quad(entry.event) in (1, 3))
         reciprocal = roles.reciprocal_group or entry.reciprocal
