@@ -135,7 +135,11 @@ class ActorResolver:
             if token.ent_type_ == "PERSON":
                 for key in {text, text.split()[-1]}:
                     self.stated_roles[key] = entity
-        if entity is None or (entity.code is None and entity.sector is None):
+        if entity is None and token.ent_type_ in ("PERSON", "ORG"):
+            # A name the knowledge base does not know: kept with its text, so that the event
+            # still says who acted (and a user overlay can code the name later).
+            entity = Entity(None, None, text, None, None, None, span, "unresolved-name")
+        if entity is None or (entity.code is None and entity.sector is None and entity.resolution != "unresolved-name"):
             return None
         self._remember(entity, token, offset, is_person=token.ent_type_ == "PERSON")
         return entity

@@ -38,7 +38,7 @@ _RESOLUTION_WEIGHT = {
     "kb-person": 1.0, "kb-organization": 1.0, "country": 1.0, "capital-metonym": 0.95, "stated-role": 1.0,
     "office-holder": 0.95, "description": 0.95, "demonym": 0.9, "country-modifier": 0.9, "same-name": 0.9,
     "definite-description": 0.85, "pronoun": 0.8, "sentence-participants": 0.7, "implicit": 0.7, "unknown": 0.6,
-    "lexicon-default": 0.7, "visit-place": 0.8,
+    "lexicon-default": 0.7, "visit-place": 0.8, "unresolved-name": 0.6,
 }
 _CONSTRUCTION_WEIGHT = {"active": 1.0, "passive-agent": 1.0, "object-control": 0.9, "inherited": 0.9}
 _JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
@@ -342,7 +342,7 @@ def _codable(dyads: list[tuple[Entity, Entity | None]], where: object, quad: int
     """Keep events whose actor is known and that have a coded party. Two exceptions for
     material conflict: a passive without agent ("two soldiers were killed") keeps an unknown
     actor, and an act by an uncoded but typed actor ("terrorists") counts when it has a place."""
-    known = [(a, r) for a, r in dyads if a.code or (a.sector and a.sector != "UNK")]
+    known = [(a, r) for a, r in dyads if a.code or (a.sector and a.sector != "UNK") or a.resolution == "unresolved-name"]
     if any(a.code or (r is not None and r.code) for a, r in known):
         return True
     agentless = construction.startswith("passive-") or construction.startswith("nominal")
