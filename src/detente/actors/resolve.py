@@ -98,7 +98,7 @@ class ActorResolver:
         return [entity] if entity else []
 
     def _named(self, token: Token, offset: int) -> Entity | None:
-        ent = _ent_of(token)
+        ent = entity_span(token)
         text = ent.text if ent is not None else token.text
         span_start = offset + (ent.start_char if ent is not None else token.idx)
         span = Span(span_start, span_start + len(text), text)
@@ -209,7 +209,7 @@ class ActorResolver:
                 if owner is not None and owner.entity.code:
                     return owner.entity.code, Span(mod.idx, mod.idx + len(mod.text), mod.text)
                 continue
-            ent = _ent_of(mod)
+            ent = entity_span(mod)
             if ent is not None and ent.label_ == "PERSON":
                 person = self.kb.person(ent.ent_id_ or ent.text)  # "the Obama administration"
                 role = person.role_on(self.published) if person else None
@@ -250,10 +250,12 @@ class ActorResolver:
     def _described(self, token: Token, offset: int) -> Entity | None:
         if token.pos_ not in ("NOUN", "PROPN") and not (token.pos_ == "ADJ" and token.dep_ == "amod"):
             return None  # an adjective counts only as a modifier role: "terrorist attacks"
+        if token.lemma_.lower() == "counterpart":
+            return self._counterpart(token, offset)
         role = self._noun_role(token)
         if role is None:
             # "a Syrian army checkpoint", "a police station": the body that owns the place
-            role = next((r for c in token.children if c.dep_ == "compound" and c.pos_ == "NOUN"
+            role = next((r for c in token.children if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ")
                          for r in [self._noun_role(c)] if r), None)
         country = self._country_of(token, offset)
         span = Span(offset + token.left_edge.idx, offset + token.idx + len(token.text),
@@ -284,11 +286,27 @@ class ActorResolver:
 
         for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ in ("in", "from")):
             for obj in (c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ in ("GPE", "LOC", "FAC")):
-                ent = _ent_of(obj)
+                ent = entity_span(obj)
                 place = resolve_place(ent.text if ent is not None else obj.text)
                 if place is not None and place.country_code:
                     return place.country_code
         return None
+
+    def _counterpart(self, token: Token, offset: int) -> Entity | None:
+        """ "Lavrov met his Iranian counterpart": the holder of Lavrov's office in Iran."""
+        owners = [c for c in token.children if c.dep_ == "poss"]
+        if not owners:
+            return None
+        owner = next(iter(self._resolve_head(owners[0], offset, None)), None)
+        country = self._country_of(token, offset)
+        if owner is None or owner.office is None or country is None:
+            return None
+        span = Span(offset + token.left_edge.idx, offset + token.idx + len(token.text),
+                    token.doc.text[token.left_edge.idx : token.idx + len(token.text)])
+        holder = self._office_holder(country[0], owner.office)
+        if holder is not None:
+            return replace(self._person(holder, span.text, span), resolution="office-holder")
+        return Entity(country[0], owner.sector, span.text, None, None, owner.office, span, "description")
 
     def _office_holder(self, country: str, office: str | None) -> Person | None:
         if office is None:
@@ -368,7 +386,7 @@ class ActorResolver:
         self.history.sort(key=lambda m: m.start)
 
 
-def _ent_of(token: Token):  # type: ignore[no-untyped-def]
+def entity_span(token: Token) -> _SpacySpan | None:
     """The entity span around a token, from its IOB tags (doc.ents rebuilds every span)."""
     if token.ent_iob_ not in ("B", "I"):
         return None

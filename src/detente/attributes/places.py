@@ -81,6 +81,15 @@ def _landmarks() -> dict[str, _Landmark]:
     return table
 
 
+def landmark_patterns() -> list[dict[str, str]]:
+    """Entity-ruler patterns for the landmarks and regions: the model tags "Crimea" as ORG."""
+    patterns = []
+    for form, mark in _landmarks().items():
+        label = "FAC" if (mark.feature_code or "") in ("BLDG", "PAL", "PPLX", "MNMT", "CMP") else "LOC"
+        patterns.append({"label": label, "pattern": form, "id": form})
+    return patterns
+
+
 def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)

@@ -20,8 +20,8 @@ from spacy.tokens import Token
 
 from detente import __version__
 from detente.actors.kb import KnowledgeBase, load_kb
-from detente.actors.resolve import ActorResolver
-from detente.attributes import event_date, event_place, load_cues, modality_of, target_date
+from detente.actors.resolve import ActorResolver, entity_span
+from detente.attributes import event_date, event_place, load_cues, modality_of, resolve_place, target_date
 from detente.attributes.quotes import attributed, inside_quotes, paragraph_speakers
 from detente.events.lexicon import Lexicon, TriggerEntry, TriggerMatch, find_triggers, load_lexicon
 from detente.events.roles import Roles, find_roles
@@ -38,7 +38,7 @@ _RESOLUTION_WEIGHT = {
     "kb-person": 1.0, "kb-organization": 1.0, "country": 1.0, "capital-metonym": 0.95, "stated-role": 1.0,
     "office-holder": 0.95, "description": 0.95, "demonym": 0.9, "country-modifier": 0.9, "same-name": 0.9,
     "definite-description": 0.85, "pronoun": 0.8, "sentence-participants": 0.7, "implicit": 0.7, "unknown": 0.6,
-    "lexicon-default": 0.7, "visit-place": 0.8, "unresolved-name": 0.6,
+    "lexicon-default": 0.7, "visit-place": 0.8, "unresolved-name": 0.6, "place": 0.85,
 }
 _CONSTRUCTION_WEIGHT = {"active": 1.0, "passive-agent": 1.0, "object-control": 0.9, "inherited": 0.9}
 _JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
@@ -128,7 +128,19 @@ class ArticleCoder:
                   if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and c.ent_type_ in owner_labels)]
         owners += [g for t in tokens for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
                    for g in c.children if g.dep_ == "pobj"]
-        return self._resolve_all(owners, ctx) if owners else []
+        found = self._resolve_all(owners, ctx) if owners else []
+        if found or places_own:
+            return found
+        # "annexed Crimea", "shelled the town of Fallujah": a place hit or taken stands for its country
+        for token in tokens:
+            phrase = [token] + [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+            for t in (t for t in phrase if t.ent_type_ in ("GPE", "LOC", "FAC")):
+                ent = entity_span(t)
+                place = resolve_place(ent.text if ent is not None else t.text)
+                if place is not None and place.country_code:
+                    return [Entity(place.country_code, None, place.extracted_place, span=_token_span(t, ctx.offset),
+                                   resolution="place")]
+        return []
 
     def _participants(self, match: TriggerMatch, ctx: _Sentence) -> list[Entity]:
         """Reciprocal nominal with no stated participants ("said after talks in the Kremlin"):
@@ -157,8 +169,8 @@ class ArticleCoder:
             return fallback
         return [], roles.actor_options[0][0] if roles.actor_options else roles.no_actor
 
-    def _choose_recipients(self, roles: Roles, actors: list[Entity], ctx: _Sentence, verbal: bool) -> list[Entity]:
-        for tokens in roles.recipient_options:
+    def _choose_recipients(self, options: list[list[Token]], actors: list[Entity], ctx: _Sentence, verbal: bool) -> list[Entity]:
+        for tokens in options:
             found = [r for r in self._resolve_or_owner(tokens, ctx, places_own=verbal) if not any(r.same_actor(a) for a in actors)]
             if found:
                 return found
@@ -186,7 +198,12 @@ class ArticleCoder:
         entry, trigger = match.entry, match.token
         roles = roles or find_roles(match, self.lexicon)
         actors, construction = self._choose_actors(roles, ctx)
-        recipients = self._choose_recipients(roles, actors, ctx, verbal=self.ontology.quad(entry.event) in (1, 3))
+        verbal = self.ontology.quad(entry.event) in (1, 3)
+        recipients = self._choose_recipients(roles.recipient_options, actors, ctx, verbal)
+        if not recipients and not (entry.reciprocal and len(actors) >= 2):
+            # "demanded that the US cancel ...", "offered to negotiate with Armenia"; not for joint
+            # actions, where the embedded object is what they agreed on
+            recipients = self._choose_recipients(roles.embedded_options, actors, ctx, verbal)
         reciprocal = roles.reciprocal_group or entry.reciprocal
         if not actors and entry.pos == "noun" and entry.reciprocal and not recipients:
             actors = self._participants(match, ctx)

@@ -35,6 +35,7 @@ class Roles:
     reciprocal_group: bool = False  # "talks between X and Y"
     clause_heads: list[Token] = field(default_factory=list)  # verbs whose date and place are the event's
     no_actor: str = "none"  # the construction's name when no actor option exists
+    embedded_options: list[list[Token]] = field(default_factory=list)  # recipients inside an embedded clause
 
     def all_tokens(self) -> list[Token]:
         return [t for _, ts in self.actor_options for t in ts] + [t for ts in self.recipient_options for t in ts]
@@ -133,8 +134,8 @@ def find_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
         verb = trigger.head if trigger.dep_ == "acomp" else None
         actors, how = clause_subject(verb) if verb is not None else ([], "none")
         recipients, content = _recipient_options(trigger, entry.recipient, False)
-        recipients += _embedded_options(trigger)
-        return Roles([(f"adjective-{how}", actors)], recipients, content, clause_heads=[verb] if verb is not None else [])
+        return Roles([(f"adjective-{how}", actors)], recipients, content, clause_heads=[verb] if verb is not None else [],
+                     embedded_options=_embedded_options(trigger))
     passive = is_passive(trigger)
     actors, how = clause_subject(trigger)
     recipients, content = _recipient_options(trigger, entry.recipient, passive)
@@ -146,12 +147,11 @@ def find_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
     if trigger.dep_ == "relcl" and not passive:
         # "Savchenko, whom a court sentenced": the relative pronoun is the object
         recipients.append([c for c in _children(trigger, "dobj") if c.lower_ in ("who", "whom", "which", "that")])
-    if entry.embeds:
-        recipients += _embedded_options(trigger)  # after the entry's own slots: a fallback
     content.extend(_children(trigger, "dobj") if not passive else [])
     content.extend(_prep_objects(trigger, set(entry.prep)) if entry.prep else [])
     construction = ("passive-" if passive and not how.startswith("passive") else "") + how
-    return Roles([(construction, actors)], [r for r in recipients if r], content)
+    embedded = _embedded_options(trigger) if entry.embeds else []
+    return Roles([(construction, actors)], [r for r in recipients if r], content, embedded_options=embedded)
 
 
 def _nominal_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:

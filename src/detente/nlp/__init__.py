@@ -62,7 +62,12 @@ def load_pipeline(name: str | None = None, actors: str | None = None) -> Languag
         before=before,
         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True, "validate": False},
     )
-    ruler.add_patterns(kb.ruler_patterns())
+    from detente.attributes.places import landmark_patterns
+
+    known = kb.ruler_patterns()
+    names = {p["pattern"] for p in known}
+    # Knowledge-base names first: "Kremlin" is an actor (RUS GOV) as well as a place.
+    ruler.add_patterns(known + [p for p in landmark_patterns() if p["pattern"] not in names])
     return nlp
 
 
