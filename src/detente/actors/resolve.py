@@ -346,6 +346,14 @@ class ActorResolver:
                 return list(recent[-1][1])
             found = self._antecedent(here, lambda m: m.plural) or self._antecedent(here, lambda m: not m.is_person)
             return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
+        if kind == "thing":
+            # "Syria says it will not accept ...": a state or organisation named just before,
+            # the subject of this sentence first; never further back than the previous sentence
+            found = self._antecedent(here, lambda m: m.subject and not m.is_person and bool(m.entity.code)
+                                     and m.sentence == self.sentence)
+            found = found or self._antecedent(here, lambda m: not m.is_person and bool(m.entity.code)
+                                              and self.sentence - m.sentence <= 1)
+            return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
         return []
 
     def _cataphora(self, token: Token, offset: int) -> list[Entity]:

@@ -49,10 +49,12 @@ def load_cues() -> ModalityCues:
 
 def _own_clause(token: Token, cues: ModalityCues) -> tuple[Modality, str] | None:
     """Cues on the clause headed by ``token``: negation, modal auxiliaries, condition, hedges."""
-    for child in token.children:
+    children = list(token.children)
+    for child in children:  # negation first: "will not accept" is a refusal, not a plan
+        if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
+            return Modality.NEGATED, child.lower_
+    for child in children:
         lower = child.lower_
-        if child.dep_ == "neg" or (child.dep_ == "det" and lower == "no"):
-            return Modality.NEGATED, lower
         if child.dep_ in ("aux", "auxpass"):
             if lower in cues.speculative_aux:
                 return Modality.SPECULATIVE, lower
@@ -63,6 +65,23 @@ def _own_clause(token: Token, cues: ModalityCues) -> tuple[Modality, str] | None
         if child.dep_ == "advmod" and lower in cues.alleged_adverbs:
             return Modality.ALLEGED, lower
     return None
+
+
+def _reported(clause: Token, reporting_verbs: frozenset[str]) -> bool:
+    node = clause
+    for _ in range(_MAX_CLIMB):
+        if node.dep_ in ("ccomp", "xcomp", "conj") and node.head.lemma_.lower() in reporting_verbs:
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def future_aux_in_clause(token: Token, cues: ModalityCues | None = None) -> bool:
+    """Whether the clause headed by ``token`` has a future auxiliary ("will not accept")."""
+    cues = cues or load_cues()
+    return any(c.dep_ == "aux" and (c.lower_ in cues.future_aux or c.lower_ == "would") for c in token.children)
 
 
 def modality_of(
@@ -83,6 +102,8 @@ def modality_of(
     for head in heads:
         found = _own_clause(head, cues)
         if found:
+            if found == (Modality.SPECULATIVE, "would") and _reported(head, reporting_verbs):
+                return Modality.FUTURE, "would"  # "Iraq said it would allow ...": future in the past
             return found
     node = heads[-1]
     for _ in range(_MAX_CLIMB):

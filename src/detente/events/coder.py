@@ -11,7 +11,12 @@ and attribution, and write one record per ordered dyad.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from importlib import resources
+from typing import Any
+
+import yaml
 from dataclasses import dataclass, field, replace
 from itertools import permutations
 
@@ -22,13 +27,25 @@ from detente import __version__
 from detente.actors.kb import KnowledgeBase, load_kb
 from detente.actors.resolve import ActorResolver, entity_span
 from detente.attributes import event_date, event_place, load_cues, modality_of, resolve_place, target_date
+from detente.attributes.modality import future_aux_in_clause
 from detente.attributes.quotes import attributed, inside_quotes, paragraph_speakers
 from detente.events.lexicon import Lexicon, TriggerEntry, TriggerMatch, find_triggers, load_lexicon
 from detente.events.roles import Roles, find_roles
 from detente.events.selection import select
 from detente.nlp import ParsedArticle
 from detente.ontology import Ontology, load_ontology
-from detente.records import Entity, Event, Evidence, Modality, Quote, Span, TextInfo, make_event_id
+from detente.records import (
+    Entity,
+    Event,
+    EventDate,
+    Evidence,
+    Granularity,
+    Modality,
+    Quote,
+    Span,
+    TextInfo,
+    make_event_id,
+)
 
 CODER = f"detente-{__version__}"
 _UNKNOWN = Entity(None, "UNK", "", resolution="unknown")
@@ -272,7 +289,35 @@ class ArticleCoder:
             if content:
                 self.contents[event_id] = content
             out.append(event)
-        return out
+        return out + self._announcements(out, modality, cue, trigger, clause_head)
+
+    def _announcements(self, events: list[Event], modality: Modality, cue: str | None,
+                       trigger: Token, clause_head: Token | None) -> list[Event]:
+        """An actor announcing its own future act has made a commitment (AGREE) or a threat
+        (THREATEN); announcing it will not do a cooperative act is a refusal (REJECT)."""
+        table = _intent_table()
+        if modality is Modality.FUTURE and cue in table["intent_cues"]:
+            kind, codes = None, table["intent"]
+        elif modality is Modality.NEGATED and future_aux_in_clause(clause_head or trigger):
+            kind, codes = "REJECT", table["refusal"]
+        else:
+            return []
+        derived = []
+        for event in events:
+            if event.event not in codes or (kind is None and event.event in ("AGREE", "THREATEN")):
+                continue  # "will agree" is already a commitment, "will threaten" a threat
+            new_type = kind or ("AGREE" if self.ontology.quad(event.event) in (1, 2) else "THREATEN")
+            published = self.parsed.article.published
+            derived.append(replace(
+                event,
+                event_id=make_event_id(event.doc_id, event.text_info.sequence, event.evidence.trigger, event.actor,
+                                       event.recipient) + f"-{new_type[:3].lower()}",
+                event=new_type, mode=None, cameo=codes[event.event], modality=Modality.ASSERTED,
+                quad_code=self.ontology.quad(new_type), event_scale=self.ontology.intensity(new_type),
+                date=EventDate(published.isoformat(), Granularity.DAY, "publication") if published else None,
+                evidence=replace(event.evidence, rule=f"{event.evidence.rule}/announced-{event.event.lower()}"),
+            ))
+        return derived
 
     def _quote(self, trigger: Token, ctx: _Sentence) -> Quote | None:
         if ctx.speaker_span is None:
@@ -310,6 +355,14 @@ class ArticleCoder:
 def _mentions_release(event: Event) -> bool:
     words = {w.strip(".,;:'\"").lower() for w in event.evidence.sentence.split()}
     return bool(words & _RELEASE_WORDS)
+
+
+@functools.cache
+def _intent_table() -> dict[str, Any]:
+    text = (resources.files("detente.events") / "data" / "intents.yaml").read_text(encoding="utf-8")
+    table = yaml.safe_load(text)
+    table["intent_cues"] = frozenset(table["intent_cues"])
+    return table  # type: ignore[no-any-return]
 
 
 def _located(entity: Entity, country: str) -> Entity:
