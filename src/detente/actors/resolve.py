@@ -87,7 +87,15 @@ class ActorResolver:
             return self._pronoun(token, offset, speaker)
         appos = [c for c in token.children if c.dep_ == "appos" and c.ent_type_ in ("PERSON", "ORG")]
         if token.ent_type_ == "" and appos:
-            return self._resolve_head(appos[0], offset, speaker)
+            # "his Russian counterpart Sergei Lavrov", "Iran's leader, Ayatollah Khomeini": the name
+            # if the knowledge base knows it, else the role the head noun states, with the name
+            named = self._resolve_head(appos[0], offset, speaker)
+            if any(e.code for e in named):
+                return named
+            described = self._described(token, offset)
+            if described is not None and named:
+                return [replace(described, identifier_text=named[0].entity_text, resolution="stated-role")]
+            return named or ([described] if described else [])
         if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"):
             entity = self._named(token, offset)
         else:
@@ -198,7 +206,7 @@ class ActorResolver:
         for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ in ("of", "from")):
             candidates.extend(c for c in prep.children if c.dep_ == "pobj")
         for mod in list(candidates):
-            candidates.extend(c for c in mod.children if c.dep_ in ("compound", "amod"))
+            candidates.extend(c for c in mod.children if c.dep_ in ("compound", "amod", "poss"))
         for mod in candidates:
             if mod.dep_ == "poss" and mod.pos_ == "PRON" and mod.lower_ in ("its", "their"):
                 # "its embassy in Tehran": the country the pronoun stands for
@@ -238,7 +246,9 @@ class ActorResolver:
         # lefts/rights, not children: spaCy walks the whole subtree span for children
         for mod in (*token.lefts, *(r for r in token.rights if r.dep_ == "appos")):
             allowed = ("NOUN", "PROPN") if titles else ("NOUN",)
-            if mod.dep_ in ("compound", "appos", "nmod") and mod.ent_type_ == "" and mod.pos_ in allowed:
+            # a title the NER swallowed into the name ("King Abdullah II") counts when asked for titles
+            outside = mod.ent_type_ == "" or (titles and mod.ent_iob_ == "B" and mod.i < token.i)
+            if mod.dep_ in ("compound", "appos", "nmod") and outside and mod.pos_ in allowed:
                 role = self._noun_role(mod)
                 if role:
                     country = self._country_of(mod, offset) or self._country_of(token, offset)

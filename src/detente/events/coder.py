@@ -143,9 +143,12 @@ class ArticleCoder:
         owner_labels = ("ORG", "GPE", "NORP") if places_own else ("ORG",)
         owners = [c for t in tokens for c in t.children
                   if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and c.ent_type_ in owner_labels)]
-        owners += [g for t in tokens for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
+        owner_preps = ("of", "by", "from") if places_own else ("of",)  # "a call by Belarus", "an offer from Kabul"
+        owners += [g for t in tokens for c in t.children if c.dep_ == "prep" and c.lower_ in owner_preps
                    for g in c.children if g.dep_ == "pobj"]
         found = self._resolve_all(owners, ctx) if owners else []
+        if not found and places_own:
+            found = self._demonym_owners(tokens, ctx.offset)  # "an Australian ultimatum": Australia's
         if found or places_own:
             return found
         # "annexed Crimea", "shelled the town of Fallujah": a place hit or taken stands for its country
@@ -158,6 +161,18 @@ class ArticleCoder:
                     return [Entity(place.country_code, None, place.extracted_place, span=_token_span(t, ctx.offset),
                                    resolution="place")]
         return []
+
+    def _demonym_owners(self, tokens: list[Token], offset: int) -> list[Entity]:
+        found = []
+        for token in tokens:
+            for mod in (c for c in token.children if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE")):
+                for key in self.kb.surface.get(mod.text, ()):
+                    kind, _, code = key.partition(":")
+                    if kind in ("demonym", "country", "capital"):
+                        found.append(Entity(code, "GOV" if kind == "capital" else None, mod.text,
+                                            span=_token_span(mod, offset), resolution="country-modifier"))
+                        break
+        return found
 
     def _participants(self, match: TriggerMatch, ctx: _Sentence) -> list[Entity]:
         """Reciprocal nominal with no stated participants ("said after talks in the Kremlin"):
