@@ -14,7 +14,6 @@ every packaged row of a name it mentions.
 from __future__ import annotations
 
 import calendar
-import csv
 import functools
 import os
 import re

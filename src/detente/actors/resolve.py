@@ -19,35 +19,20 @@ from datetime import date
 from spacy.tokens import Span as _SpacySpan
 from spacy.tokens import Token
 
+from detente.actors.coref import SPEAKER_PRONOUNS, MemoryMixin, Mention
 from detente.actors.kb import KnowledgeBase, Person
 from detente.actors.offices import equivalent_offices
 from detente.records import Entity, Span
 
 _RELATIVE = {"who", "whom", "which", "that", "whose"}
-_PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
-             "hers": "person", "they": "group", "them": "group", "their": "group", "it": "thing", "its": "thing"}
-_SPEAKER = {"i", "me", "my", "we", "us", "our"}
 _MODIFIER_DEPS = ("compound", "amod", "nmod", "poss", "appos")
-_GROUP_WORDS = {"side", "country", "state", "leader", "nation", "party", "minister", "chief", "government", "power"}
-_PRONOUN_WINDOW = 3  # sentences back that a pronoun may reach
 # "thousands of Brazilians", "a group of rebels": the actor is the "of" phrase.
 _QUANTITY = {"thousand", "hundred", "dozen", "ten", "million", "score", "group", "number", "majority",
              "crowd", "band", "unit", "contingent", "delegation", "team", "member", "handful", "some", "many", "most"}
 
 
 @dataclass(slots=True)
-class Mention:
-    entity: Entity
-    start: int  # article character offset: order of mention
-    sentence: int
-    nouns: frozenset[str]  # words that describe it: "pilot", "minister", "ministry"
-    is_person: bool
-    plural: bool = False
-    subject: bool = False
-
-
-@dataclass(slots=True)
-class ActorResolver:
+class ActorResolver(MemoryMixin):
     kb: KnowledgeBase
     published: date | None
     history: list[Mention] = field(default_factory=list)
@@ -83,7 +68,7 @@ class ActorResolver:
             of = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
             if of:
                 return self.resolve(of[0], offset, speaker)
-        if token.pos_ == "PRON" or lower in _SPEAKER:
+        if token.pos_ == "PRON" or lower in SPEAKER_PRONOUNS:
             return self._pronoun(token, offset, speaker)
         appos = [c for c in token.children if c.dep_ == "appos" and c.ent_type_ in ("PERSON", "ORG")]
         if token.ent_type_ == "" and appos:
@@ -326,83 +311,6 @@ class ActorResolver:
             if person is not None:
                 return person
         return None
-
-    def _group_description(self, token: Token, offset: int) -> list[Entity]:
-        """ "the two countries", "both sides", "the sides": the latest group of actors."""
-        if token.tag_ not in ("NNS", "NNPS") or token.lemma_.lower() not in _GROUP_WORDS:
-            return []
-        markers = {c.lower_ for c in token.children}
-        if not (markers & {"two", "both"} or (token.lemma_.lower() == "side" and "the" in markers)):
-            return []
-        before = [g for start, _, g in self.groups if start < offset + token.idx]
-        return list(before[-1]) if before else []
-
-    # ------------------------------------------------------------------ pronouns
-    def _pronoun(self, token: Token, offset: int, speaker: list[Entity] | None) -> list[Entity]:
-        lower = token.lower_
-        if lower in _SPEAKER:
-            return list(speaker or [])
-        kind = _PERSONAL.get(lower)
-        here = offset + token.idx
-        if kind == "person":
-            cataphor = self._cataphora(token, offset)
-            if cataphor:
-                return cataphor
-            found = self._antecedent(here, lambda m: m.is_person)
-            return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
-        if kind == "group":
-            recent = [(n, g) for s, n, g in self.groups if s < here]
-            if recent and self.sentence - recent[-1][0] <= 1:
-                return list(recent[-1][1])
-            found = self._antecedent(here, lambda m: m.plural) or self._antecedent(here, lambda m: not m.is_person)
-            return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
-        if kind == "thing":
-            # "Syria says it will not accept ...": a state or organisation named just before,
-            # the subject of this sentence first; never further back than the previous sentence
-            found = self._antecedent(here, lambda m: m.subject and not m.is_person and bool(m.entity.code)
-                                     and m.sentence == self.sentence)
-            found = found or self._antecedent(here, lambda m: not m.is_person and bool(m.entity.code)
-                                              and self.sentence - m.sentence <= 1)
-            return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
-        return []
-
-    def _cataphora(self, token: Token, offset: int) -> list[Entity]:
-        """ "In his talks with Lavrov, Kerry said ...": a possessive in a phrase fronted before
-        the main clause's subject points forward to that subject when it names a person."""
-        if token.dep_ != "poss":
-            return []
-        root = token
-        while root.head.i != root.i:  # Token.sent would rebuild every sentence of the doc
-            root = root.head
-        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > token.i]
-        if not subjects or token.i >= subjects[0].left_edge.i or subjects[0].ent_type_ != "PERSON":
-            return []
-        found = [e for e in self._resolve_head(subjects[0], offset, None) if e.identifier_text or e.code]
-        return [replace(e, entity_text=token.text, span=Span(offset + token.idx, offset + token.idx + len(token.text), token.text),
-                        resolution="pronoun") for e in found]
-
-    def _antecedent(self, before: int, accept) -> Mention | None:  # type: ignore[no-untyped-def]
-        for mention in reversed(self.history):
-            if mention.start >= before:
-                continue
-            if self.sentence - mention.sentence > _PRONOUN_WINDOW:
-                return None
-            if accept(mention):
-                return mention
-        return None
-
-    def _remember(self, entity: Entity, token: Token, offset: int, is_person: bool) -> None:
-        nouns = {t.lemma_.lower() for t in token.subtree if t.pos_ == "NOUN"}
-        if entity.office:
-            nouns.update(entity.office.split())
-        start = offset + token.idx
-        if any(m.start == start for m in self.history):
-            return
-        plural = token.tag_ in ("NNS", "NNPS") and token.ent_type_ not in ("GPE", "ORG")
-        subject = token.dep_ in ("nsubj", "nsubjpass")
-        self.history.append(Mention(entity, start, self.sentence, frozenset(nouns), is_person, plural, subject))
-        self.history.sort(key=lambda m: m.start)
-
 
 def entity_span(token: Token) -> _SpacySpan | None:
     """The entity span around a token, from its IOB tags (doc.ents rebuilds every span)."""

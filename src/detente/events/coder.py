@@ -11,14 +11,8 @@ and attribution, and write one record per ordered dyad.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-from importlib import resources
-from typing import Any
-
-import yaml
 from dataclasses import dataclass, field, replace
-from itertools import permutations
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -27,8 +21,17 @@ from detente import __version__
 from detente.actors.kb import KnowledgeBase, load_kb
 from detente.actors.resolve import ActorResolver, entity_span
 from detente.attributes import event_date, event_place, load_cues, modality_of, resolve_place, target_date
-from detente.attributes.modality import future_aux_in_clause
 from detente.attributes.quotes import attributed, inside_quotes, paragraph_speakers
+from detente.events.document import announcements, implicit_recipients
+from detente.events.dyads import (
+    CONSTRUCTION_WEIGHT,
+    codable,
+    distinct,
+    dyads,
+    located,
+    merge_sentence_events,
+    weight,
+)
 from detente.events.lexicon import Lexicon, TriggerEntry, TriggerMatch, find_triggers, load_lexicon
 from detente.events.roles import Roles, find_roles
 from detente.events.selection import select
@@ -37,9 +40,7 @@ from detente.ontology import Ontology, load_ontology
 from detente.records import (
     Entity,
     Event,
-    EventDate,
     Evidence,
-    Granularity,
     Modality,
     Quote,
     Span,
@@ -48,21 +49,9 @@ from detente.records import (
 )
 
 CODER = f"detente-{__version__}"
-_UNKNOWN = Entity(None, "UNK", "", resolution="unknown")
-# How much each way of finding an actor is worth: a name in the knowledge base is near
-# certain, a pronoun is a guess.
-_RESOLUTION_WEIGHT = {
-    "kb-person": 1.0, "kb-organization": 1.0, "country": 1.0, "capital-metonym": 0.95, "stated-role": 1.0,
-    "office-holder": 0.95, "description": 0.95, "demonym": 0.9, "country-modifier": 0.9, "same-name": 0.9,
-    "definite-description": 0.85, "pronoun": 0.8, "sentence-participants": 0.7, "implicit": 0.7, "unknown": 0.6,
-    "lexicon-default": 0.7, "visit-place": 0.8, "unresolved-name": 0.6, "place": 0.85,
-}
-_CONSTRUCTION_WEIGHT = {"active": 1.0, "passive-agent": 1.0, "object-control": 0.9, "inherited": 0.9}
 _JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 _DEONTIC = TriggerEntry("deontic.request", "must", "verb", "REQUEST", None, None, "100")
-_INTERNATIONAL = {"UNO", "EUR", "IGO", "NGO", "IMG", "ISM", "MNC"}
 _DOMESTIC = {"COP", "JUD"}  # sectors that act at home: their stateless targets share their country
-_RELEASE_WORDS = {"release", "freedom", "return", "handover", "extradition"}
 
 
 @dataclass(slots=True)
@@ -111,9 +100,9 @@ class ArticleCoder:
                 coded: list[Event] = self._deontic_requests(ctx)
                 for match in ctx.triggers.values():
                     coded.extend(self._code_trigger(match, ctx))
-                self.events.extend(_merge_sentence_events(coded))
+                self.events.extend(merge_sentence_events(coded))
                 index += 1
-        self._implicit_recipients()
+        implicit_recipients(self.events, self.contents)
         return self.events
 
     def _observe(self, ents: list[SpacySpan], offset: int) -> None:
@@ -255,8 +244,8 @@ class ArticleCoder:
         if not actors and entry.actor_sector:
             actors = [Entity(None, entry.actor_sector, "", resolution="lexicon-default")]  # "protests erupted"
         if where is not None and where.country_code:
-            actors = [_located(a, where.country_code) for a in actors]
-            recipients = [_located(r, where.country_code) for r in recipients]
+            actors = [located(a, where.country_code) for a in actors]
+            recipients = [located(r, where.country_code) for r in recipients]
         quad = self.ontology.quad(entry.event)
         if quad == 4:
             # "shelled Juba", "bombed Kabul": the city was hit, not the government it hosts
@@ -264,25 +253,25 @@ class ArticleCoder:
                           for r in recipients]
             if len(actors) == 1 and actors[0].code and actors[0].sector in _DOMESTIC:
                 # "police arrested dozens of people": the people are the police's compatriots
-                recipients = [_located(r, actors[0].code) for r in recipients]
+                recipients = [located(r, actors[0].code) for r in recipients]
         if not actors and not recipients:
             return []
         quote = self._quote(trigger, ctx)
-        dyads = _dyads(actors, recipients, reciprocal)
-        if not _codable(dyads, where, self.ontology.quad(entry.event), construction):
+        pairs = dyads(actors, recipients, reciprocal)
+        if not codable(pairs, where is not None, self.ontology.quad(entry.event), construction):
             return []
         if entry.event in _JOINT_TYPES and entry.mode != "visit":
             # "Kerry met Steinmeier": later "the two ministers" means these two.
-            members = [a for a, _ in dyads] + [r for _, r in dyads if r is not None]
-            self.resolver.remember_group(ctx.offset + trigger.idx, _distinct(members))
+            members = [a for a, _ in pairs] + [r for _, r in pairs if r is not None]
+            self.resolver.remember_group(ctx.offset + trigger.idx, distinct(members))
         trigger_span = _token_span(trigger, ctx.offset)
         group_id = hashlib.sha1(f"{self.parsed.article.doc_id}|{ctx.index}|{trigger_span.start}".encode()).hexdigest()[:20]
-        construction_weight = _CONSTRUCTION_WEIGHT.get(construction.removeprefix("passive-"), 0.85)
+        construction_weight = CONSTRUCTION_WEIGHT.get(construction.removeprefix("passive-"), 0.85)
         content = self._resolve_or_owner(roles.content, ctx) if roles.content else []
         out = []
-        for actor, recipient in dyads:
-            confidence = round(min(1.0, 0.95 * construction_weight * _weight(actor)
-                                   * (_weight(recipient) if recipient else (0.85 if self.ontology.event_type(entry.event).requires_recipient else 1.0))), 3)
+        for actor, recipient in pairs:
+            confidence = round(min(1.0, 0.95 * construction_weight * weight(actor)
+                                   * (weight(recipient) if recipient else (0.85 if self.ontology.event_type(entry.event).requires_recipient else 1.0))), 3)
             event_id = make_event_id(self.parsed.article.doc_id, ctx.index, trigger_span, actor, recipient)
             event = Event(
                 event_id=event_id, doc_id=self.parsed.article.doc_id, group_id=group_id,
@@ -304,35 +293,7 @@ class ArticleCoder:
             if content:
                 self.contents[event_id] = content
             out.append(event)
-        return out + self._announcements(out, modality, cue, trigger, clause_head)
-
-    def _announcements(self, events: list[Event], modality: Modality, cue: str | None,
-                       trigger: Token, clause_head: Token | None) -> list[Event]:
-        """An actor announcing its own future act has made a commitment (AGREE) or a threat
-        (THREATEN); announcing it will not do a cooperative act is a refusal (REJECT)."""
-        table = _intent_table()
-        if modality is Modality.FUTURE and cue in table["intent_cues"]:
-            kind, codes = None, table["intent"]
-        elif modality is Modality.NEGATED and future_aux_in_clause(clause_head or trigger):
-            kind, codes = "REJECT", table["refusal"]
-        else:
-            return []
-        derived = []
-        for event in events:
-            if event.event not in codes or (kind is None and event.event in ("AGREE", "THREATEN")):
-                continue  # "will agree" is already a commitment, "will threaten" a threat
-            new_type = kind or ("AGREE" if self.ontology.quad(event.event) in (1, 2) else "THREATEN")
-            published = self.parsed.article.published
-            derived.append(replace(
-                event,
-                event_id=make_event_id(event.doc_id, event.text_info.sequence, event.evidence.trigger, event.actor,
-                                       event.recipient) + f"-{new_type[:3].lower()}",
-                event=new_type, mode=None, cameo=codes[event.event], modality=Modality.ASSERTED,
-                quad_code=self.ontology.quad(new_type), event_scale=self.ontology.intensity(new_type),
-                date=EventDate(published.isoformat(), Granularity.DAY, "publication") if published else None,
-                evidence=replace(event.evidence, rule=f"{event.evidence.rule}/announced-{event.event.lower()}"),
-            ))
-        return derived
+        return out + announcements(out, modality, cue, clause_head or trigger, self.ontology, self.parsed.article.published)
 
     def _quote(self, trigger: Token, ctx: _Sentence) -> Quote | None:
         if ctx.speaker_span is None:
@@ -342,63 +303,6 @@ class ArticleCoder:
             return None
         name = (ctx.speaker[0].identifier_text or ctx.speaker[0].entity_text) if ctx.speaker else ctx.speaker_span.text
         return Quote(name, ctx.speaker_span, direct)
-
-    # ------------------------------------------------------------------ document level
-    def _implicit_recipients(self) -> None:
-        """A call for, or refusal of, someone's release is addressed to whoever holds them:
-        the actor of an earlier coercive event against that person in the same article."""
-        for i, event in enumerate(self.events):
-            if event.recipient is not None or event.event not in ("REQUEST", "REJECT", "AGREE"):
-                continue
-            persons = self.contents.get(event.event_id, [])
-            if not persons or not _mentions_release(event):
-                continue
-            for earlier in reversed(self.events[:i]):
-                if earlier.event == "COERCE" and earlier.recipient is not None and earlier.actor.code and any(
-                    earlier.recipient.same_actor(p) for p in persons
-                ):
-                    holder = Entity(earlier.actor.code, "GOV", earlier.actor.entity_text, span=earlier.actor.span,
-                                    resolution="implicit")
-                    event.recipient = holder
-                    event.event_id = make_event_id(event.doc_id, event.text_info.sequence, event.evidence.trigger,
-                                                   event.actor, holder)
-                    event.confidence = round(event.confidence * 0.85, 3)
-                    event.evidence.rule += "/implicit-recipient"
-                    break
-
-
-def _mentions_release(event: Event) -> bool:
-    words = {w.strip(".,;:'\"").lower() for w in event.evidence.sentence.split()}
-    return bool(words & _RELEASE_WORDS)
-
-
-@functools.cache
-def _intent_table() -> dict[str, Any]:
-    text = (resources.files("detente.events") / "data" / "intents.yaml").read_text(encoding="utf-8")
-    table = yaml.safe_load(text)
-    table["intent_cues"] = frozenset(table["intent_cues"])
-    return table  # type: ignore[no-any-return]
-
-
-def _located(entity: Entity, country: str) -> Entity:
-    """A typed actor of unstated nationality takes the country where the event happened:
-    "protesters in Cairo" are Egyptian civilians, "gunmen in Ankara" Turkish gunmen."""
-    if entity.code or not entity.sector or entity.sector == "UNK" or entity.code in _INTERNATIONAL:
-        return entity
-    return replace(entity, code=country, resolution=f"{entity.resolution}+location")
-
-
-def _distinct(entities: list[Entity]) -> list[Entity]:
-    out: list[Entity] = []
-    for entity in entities:
-        if not any(entity.same_actor(e) for e in out):
-            out.append(entity)
-    return out
-
-
-def _weight(entity: Entity) -> float:
-    base, _, located = entity.resolution.partition("+")
-    return _RESOLUTION_WEIGHT.get(base, 0.85) * (0.9 if located else 1.0)
 
 
 def _phrase_span(token: Token, offset: int) -> Span:
@@ -412,49 +316,6 @@ def _phrase_span(token: Token, offset: int) -> Span:
 
 def _token_span(token: Token, offset: int) -> Span:
     return Span(offset + token.idx, offset + token.idx + len(token.text), token.text)
-
-
-def _dyads(actors: list[Entity], recipients: list[Entity], reciprocal: bool) -> list[tuple[Entity, Entity | None]]:
-    """One (actor, recipient) pair per ordered dyad: compound actors expand, joint actions go both ways."""
-    if recipients:
-        return [(a, r) for a in (actors or [_UNKNOWN]) for r in recipients if not a.same_actor(r)]
-    if reciprocal and len(actors) >= 2:
-        return [(a, b) for a, b in permutations(actors, 2)]
-    return [(a, None) for a in actors]
-
-
-def _codable(dyads: list[tuple[Entity, Entity | None]], where: object, quad: int, construction: str) -> bool:
-    """Keep events whose actor is known and that have a coded party. Two exceptions for
-    material conflict: a passive without agent ("two soldiers were killed") keeps an unknown
-    actor, and an act by an uncoded but typed actor ("terrorists") counts when it has a place."""
-    known = [(a, r) for a, r in dyads if a.code or (a.sector and a.sector != "UNK") or a.resolution == "unresolved-name"]
-    if any(a.code or (r is not None and r.code) for a, r in known):
-        return True
-    agentless = construction.startswith("passive-") or construction.startswith("nominal")
-    if quad == 4 and agentless and any(r is not None and r.code for _, r in dyads):
-        return True  # "two soldiers were killed", "the bombing of the Russian embassy"
-    return quad == 4 and where is not None and bool(known)
-
-
-def _merge_sentence_events(events: list[Event]) -> list[Event]:
-    """One record per (type, dyad) in a sentence; an unknown actor yields to a known one."""
-    best: dict[tuple[str, str, str], Event] = {}
-    for event in events:
-        key = (event.event, _key(event.actor), _key(event.recipient))
-        if key not in best or event.confidence > best[key].confidence:
-            best[key] = event
-    kept = list(best.values())
-    known = {(e.event, _key(e.recipient)) for e in kept if e.actor.code}
-    kept = [e for e in kept if e.actor.code or e.recipient is None or (e.event, _key(e.recipient)) not in known]
-    # "Kerry met Putin to discuss Syria": the discussion is the meeting, not a second event
-    with_recipient = {(e.event, _key(e.actor)) for e in kept if e.recipient is not None}
-    return [e for e in kept if e.recipient is not None or (e.event, _key(e.actor)) not in with_recipient]
-
-
-def _key(entity: Entity | None) -> str:
-    if entity is None:
-        return "-"
-    return f"{entity.code}|{entity.sector}|{entity.identifier_text or ''}"
 
 
 def code_parsed(

@@ -1,0 +1,117 @@
+"""Document memory for actor resolution: mentions, pronouns, descriptions, groups.
+
+Mixed into ``ActorResolver``: a pronoun ("he", "it", "they"), a definite description ("the
+minister", "the pilot") or a group description ("the two countries", "both sides") resolves to
+the nearest compatible earlier mention of the article, within a few sentences; a possessive in a
+fronted phrase points forward to the main clause's subject ("In his talks with Lavrov, Kerry ...").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Token
+
+from detente.records import Entity, Span
+
+_PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
+             "hers": "person", "they": "group", "them": "group", "their": "group", "it": "thing", "its": "thing"}
+SPEAKER_PRONOUNS = {"i", "me", "my", "we", "us", "our"}
+_GROUP_WORDS = {"side", "country", "state", "leader", "nation", "party", "minister", "chief", "government", "power"}
+_PRONOUN_WINDOW = 3  # sentences back that a pronoun may reach
+
+
+@dataclass(slots=True)
+class Mention:
+    entity: Entity
+    start: int  # article character offset: order of mention
+    sentence: int
+    nouns: frozenset[str]  # words that describe it: "pilot", "minister", "ministry"
+    is_person: bool
+    plural: bool = False
+    subject: bool = False
+
+
+class MemoryMixin:
+    """Coreference over the mentions an ``ActorResolver`` has seen (its ``history``/``groups``)."""
+
+    __slots__ = ()
+    history: list[Mention]
+    groups: list[tuple[int, int, list[Entity]]]
+    sentence: int
+
+    def _group_description(self, token: Token, offset: int) -> list[Entity]:
+        """ "the two countries", "both sides", "the sides": the latest group of actors."""
+        if token.tag_ not in ("NNS", "NNPS") or token.lemma_.lower() not in _GROUP_WORDS:
+            return []
+        markers = {c.lower_ for c in token.children}
+        if not (markers & {"two", "both"} or (token.lemma_.lower() == "side" and "the" in markers)):
+            return []
+        before = [g for start, _, g in self.groups if start < offset + token.idx]
+        return list(before[-1]) if before else []
+
+    # ------------------------------------------------------------------ pronouns
+    def _pronoun(self, token: Token, offset: int, speaker: list[Entity] | None) -> list[Entity]:
+        lower = token.lower_
+        if lower in SPEAKER_PRONOUNS:
+            return list(speaker or [])
+        kind = _PERSONAL.get(lower)
+        here = offset + token.idx
+        if kind == "person":
+            cataphor = self._cataphora(token, offset)
+            if cataphor:
+                return cataphor
+            found = self._antecedent(here, lambda m: m.is_person)
+            return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
+        if kind == "group":
+            recent = [(n, g) for s, n, g in self.groups if s < here]
+            if recent and self.sentence - recent[-1][0] <= 1:
+                return list(recent[-1][1])
+            found = self._antecedent(here, lambda m: m.plural) or self._antecedent(here, lambda m: not m.is_person)
+            return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
+        if kind == "thing":
+            # "Syria says it will not accept ...": a state or organisation named just before,
+            # the subject of this sentence first; never further back than the previous sentence
+            found = self._antecedent(here, lambda m: m.subject and not m.is_person and bool(m.entity.code)
+                                     and m.sentence == self.sentence)
+            found = found or self._antecedent(here, lambda m: not m.is_person and bool(m.entity.code)
+                                              and self.sentence - m.sentence <= 1)
+            return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
+        return []
+
+    def _cataphora(self, token: Token, offset: int) -> list[Entity]:
+        """ "In his talks with Lavrov, Kerry said ...": a possessive in a phrase fronted before
+        the main clause's subject points forward to that subject when it names a person."""
+        if token.dep_ != "poss":
+            return []
+        root = token
+        while root.head.i != root.i:  # Token.sent would rebuild every sentence of the doc
+            root = root.head
+        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > token.i]
+        if not subjects or token.i >= subjects[0].left_edge.i or subjects[0].ent_type_ != "PERSON":
+            return []
+        found = [e for e in self._resolve_head(subjects[0], offset, None) if e.identifier_text or e.code]
+        return [replace(e, entity_text=token.text, span=Span(offset + token.idx, offset + token.idx + len(token.text), token.text),
+                        resolution="pronoun") for e in found]
+
+    def _antecedent(self, before: int, accept) -> Mention | None:  # type: ignore[no-untyped-def]
+        for mention in reversed(self.history):
+            if mention.start >= before:
+                continue
+            if self.sentence - mention.sentence > _PRONOUN_WINDOW:
+                return None
+            if accept(mention):
+                return mention
+        return None
+
+    def _remember(self, entity: Entity, token: Token, offset: int, is_person: bool) -> None:
+        nouns = {t.lemma_.lower() for t in token.subtree if t.pos_ == "NOUN"}
+        if entity.office:
+            nouns.update(entity.office.split())
+        start = offset + token.idx
+        if any(m.start == start for m in self.history):
+            return
+        plural = token.tag_ in ("NNS", "NNPS") and token.ent_type_ not in ("GPE", "ORG")
+        subject = token.dep_ in ("nsubj", "nsubjpass")
+        self.history.append(Mention(entity, start, self.sentence, frozenset(nouns), is_person, plural, subject))
+        self.history.sort(key=lambda m: m.start)
