@@ -170,10 +170,15 @@ class ArticleCoder:
         if any(c.dep_ == "det" and c.lower_ in ("the", "this", "these", "those") for c in noun.children):
             return []  # "the talks": a reference to talks reported before, not a new event
         subjects = [t for t in ctx.span if t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX")]
-        found = self._resolve_all(subjects, ctx)
-        if len({e.code for e in found}) < 2:
+        by_country: dict[str, Entity] = {}
+        for entity in self._resolve_all(subjects, ctx):
+            # one participant per country, the named one first ("Kerry" over "Washington's foreign
+            # policy chief"); uncoded groups ("world leaders") are not parties to the talks
+            if entity.code and (entity.code not in by_country or (entity.identifier_text and not by_country[entity.code].identifier_text)):
+                by_country[entity.code] = entity
+        if len(by_country) < 2:
             return []  # one side only ("he said Moscow is open for talks"): no counterpart named
-        return [replace(e, resolution="sentence-participants") for e in found]
+        return [replace(e, resolution="sentence-participants") for e in by_country.values()]
 
     def _choose_actors(self, roles: Roles, ctx: _Sentence) -> tuple[list[Entity], str]:
         """The first actor option whose phrases resolve, and its construction."""
