@@ -33,6 +33,7 @@ class ModalityCues:
     deontic_aux: frozenset[str]
     negators: frozenset[str]
     negating_verbs: frozenset[str]
+    cancelling_verbs: frozenset[str]
     intention_verbs: frozenset[str]
     speculation_nouns: frozenset[str]
     conditional_marks: frozenset[str]
@@ -65,6 +66,10 @@ def _own_clause(token: Token, cues: ModalityCues) -> tuple[Modality, str] | None
         if child.dep_ == "advmod" and lower in cues.alleged_adverbs:
             return Modality.ALLEGED, lower
     return None
+
+
+def _particle(verb: Token, word: str) -> bool:
+    return any(c.dep_ == "prt" and c.lower_ == word for c in verb.children)
 
 
 def _reported(clause: Token, reporting_verbs: frozenset[str]) -> bool:
@@ -122,6 +127,8 @@ def modality_of(
                 break  # "X said Y attacked Z": the report does not change Y's act
             if rel == "xcomp" and lemma in cues.negating_verbs:
                 return Modality.NEGATED, lemma
+            if rel == "dobj" and (lemma in cues.cancelling_verbs or (lemma == "call" and _particle(parent, "off"))):
+                return Modality.NEGATED, lemma  # "cancelled his summit with Kim"
             if rel in ("xcomp", "ccomp") and lemma in cues.intention_verbs:
                 return Modality.FUTURE, lemma
             if rel in ("xcomp", "ccomp", "prep", "pcomp") and lemma in cues.alleged_verbs:

@@ -151,13 +151,13 @@ class ArticleCoder:
                                    resolution="place")]
         return []
 
-    def _demonym_owners(self, tokens: list[Token], offset: int) -> list[Entity]:
+    def _demonym_owners(self, tokens: list[Token], offset: int, capitals: bool = True) -> list[Entity]:
         found = []
         for token in tokens:
             for mod in (c for c in token.children if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE")):
                 for key in self.kb.surface.get(mod.text, ()):
                     kind, _, code = key.partition(":")
-                    if kind in ("demonym", "country", "capital"):
+                    if kind in ("demonym", "country") or (capitals and kind == "capital"):
                         found.append(Entity(code, "GOV" if kind == "capital" else None, mod.text,
                                             span=_token_span(mod, offset), resolution="country-modifier"))
                         break
@@ -187,6 +187,10 @@ class ArticleCoder:
             found = self._resolve_all(tokens, ctx)
             if construction == "nominal-modifier":
                 found = [a for a in found if a.resolution != "capital-metonym"]  # "Moscow talks": a place
+                # "the Russian buildup", "Israeli airstrikes": the nationality is the actor
+                codes = {a.code for a in found}
+                found += [o for o in self._demonym_owners([tokens[0].head], ctx.offset, capitals=False)
+                          if o.code not in codes]
             if any(a.code for a in found):
                 return found, construction
             if found and fallback is None:

@@ -1,7 +1,8 @@
 """Passes over a coded sentence or article that add what one trigger alone cannot say.
 
 * Announcements: an actor announcing its own future act has made a commitment (AGREE) or a
-  threat (THREATEN); announcing that it will not do a cooperative act is a refusal (REJECT).
+  threat (THREATEN), or, for a retreat, a concession (CONCEDE); announcing that it will not do a
+  cooperative act is a refusal (REJECT).
   This is PLOVER's folding of CAMEO's "express intent to ..." codes (``data/intents.yaml``).
 * Implicit recipients: a call for, or refusal of, someone's release is addressed to whoever
   holds them, the actor of an earlier coercive event against that person in the article.
@@ -47,7 +48,8 @@ def announcements(events: list[Event], modality: Modality, cue: str | None, clau
     for event in events:
         if event.event not in codes or (kind is None and event.event in ("AGREE", "THREATEN")):
             continue  # "will agree" is already a commitment, "will threaten" a threat
-        new_type = kind or ("AGREE" if ontology.quad(event.event) in (1, 2) else "THREATEN")
+        new_type = kind or table["intent_type"].get(event.event) or (
+            "AGREE" if ontology.quad(event.event) in (1, 2) else "THREATEN")
         derived.append(replace(
             event,
             event_id=make_event_id(event.doc_id, event.text_info.sequence, event.evidence.trigger, event.actor,

@@ -26,6 +26,13 @@ _DEFAULT_RECIPIENT = {"verb": ("dobj", "dative"), "noun": ("with", "against", "o
 _EMBEDS = {None, "future", "negated", "speculative", "alleged"}
 
 
+# "a new round of talks", "a wave of arrests": the event noun behind a quantity noun
+_QUANTITY_NOUNS = {"round", "series", "wave", "spate", "string", "set", "number", "flurry", "campaign", "day", "week",
+                   "state"}  # "declared a state of emergency"
+# "went on strike", "entered into talks": not "lodged a protest over the visit"
+_LIGHT_PREPS = {"on", "into", "in"}
+
+
 class LexiconError(ValueError):
     """The trigger lexicon is malformed: names the file, the entry and the problem."""
 
@@ -157,15 +164,16 @@ def _governing_light_verb(token: Token, lexicon: Lexicon) -> Token | None:
     """The verb whose object this noun is ("held talks", "talks were held", "imposed sanctions on")."""
     node = token
     # "a series of sanctions", "new rounds of talks": climb through quantity nouns.
-    while node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.lemma_ == "of" and node.head.head.pos_ == "NOUN":
+    while (node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.lemma_ == "of"
+           and node.head.head.lemma_.lower() in _QUANTITY_NOUNS):
         node = node.head.head
     if node.dep_ in ("dobj", "nsubjpass", "attr", "conj") and node.head.pos_ in ("VERB", "AUX"):
         if node.dep_ == "conj":
             return _governing_light_verb(node.head, lexicon)
         if node.head.lemma_.lower() in lexicon.light_verbs:
             return node.head
-    if (node.dep_ == "pobj" and node.head.dep_ in ("prep", "prt") and node.head.head.pos_ == "VERB"
-            and node.head.head.lemma_.lower() in lexicon.light_verbs):
+    if (node.dep_ == "pobj" and node.head.dep_ in ("prep", "prt") and node.head.lower_ in _LIGHT_PREPS
+            and node.head.head.pos_ == "VERB" and node.head.head.lemma_.lower() in lexicon.light_verbs):
         return node.head.head  # "went on strike", "stepped up cooperation"
     return None
 
