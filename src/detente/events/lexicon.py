@@ -181,7 +181,8 @@ def _governing_light_verb(token: Token, lexicon: Lexicon) -> Token | None:
 def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
     if token.pos_ not in _POS[entry.pos]:
         return False
-    if entry.prep and not (_child_lemmas(token, ("prep", "prt", "agent")) & set(entry.prep)):
+    # "stepped down": the small model often tags the particle as an adverb
+    if entry.prep and not (_child_lemmas(token, ("prep", "prt", "agent", "advmod")) & set(entry.prep)):
         return False
     if entry.object:
         objects = _child_lemmas(token, ("dobj", "nsubjpass", "dative", "oprd", "xcomp", "ccomp", "npadvmod", "attr"))

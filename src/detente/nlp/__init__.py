@@ -17,6 +17,7 @@ import functools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -48,6 +49,27 @@ def model_name() -> str:
 
 
 @functools.cache
+def _lemma_fixes() -> dict[str, str]:
+    from importlib import resources
+
+    from detente.actors.kb import read_tsv
+
+    path = resources.files("detente.nlp") / "data" / "lemma_fixes.tsv"
+    return {row["form"].lower(): row["lemma"] for _, row in read_tsv(Path(str(path)), ("form", "lemma"))}
+
+
+@Language.component("detente_lemma_fixes")
+def fix_lemmas(doc: Doc) -> Doc:
+    """Correct the model's known lemma errors ("staged" → "stag") before triggers are matched."""
+    fixes = _lemma_fixes()
+    for token in doc:
+        lemma = fixes.get(token.lower_)
+        if lemma is not None:
+            token.lemma_ = lemma
+    return doc
+
+
+@functools.cache
 def load_pipeline(name: str | None = None, actors: str | None = None) -> Language:
     """Load the spaCy model once per process and put the knowledge-base entity ruler before NER.
 
@@ -68,6 +90,8 @@ def load_pipeline(name: str | None = None, actors: str | None = None) -> Languag
     names = {p["pattern"] for p in known}
     # Knowledge-base names first: "Kremlin" is an actor (RUS GOV) as well as a place.
     ruler.add_patterns(known + [p for p in landmark_patterns() if p["pattern"] not in names])
+    if "lemmatizer" in nlp.pipe_names:
+        nlp.add_pipe("detente_lemma_fixes", after="lemmatizer")
     return nlp
 
 
