@@ -106,9 +106,21 @@ def target_date(
     return None
 
 
+def place_candidates(sentence: SpacySpan, ents: Sequence[SpacySpan]) -> list[SpacySpan]:
+    """The phrases of a sentence that may name a place (computed once per sentence).
+
+    Named entities come first; a proper noun after a preposition that the NER missed ("near
+    Aleppo") is a candidate too, since the gazetteer knows more places than the model.
+    """
+    candidates = [e for e in ents if e.label_ in _PLACE_LABELS]
+    covered = {t.i for e in ents for t in e}
+    candidates += [sentence.doc[t.left_edge.i : t.i + 1] for t in sentence
+                   if t.pos_ == "PROPN" and t.dep_ == "pobj" and t.i not in covered]
+    return candidates
+
+
 def event_place(
-    sentence: SpacySpan,
-    ents: Sequence[SpacySpan],
+    candidates: Sequence[SpacySpan],
     heads: Collection[Token],
     offset: int,
     exclude: Collection[Token] = (),
@@ -116,15 +128,10 @@ def event_place(
 ) -> Location | None:
     """A place the event's clause names: "in Moscow", "at the Kremlin", "the Brussels attacks".
 
-    Named entities come first; a proper noun after a place preposition that the NER missed
-    ("near Aleppo") is tried too, since the gazetteer knows more places than the model. With
-    ``through_objects`` a place may hang from the event's object ("bombed positions near
-    Aleppo"); for talk it may not ("discussed the war in Syria" did not happen in Syria).
+    ``candidates`` come from ``place_candidates``. With ``through_objects`` a place may hang
+    from the event's object ("bombed positions near Aleppo"); for talk it may not ("discussed
+    the war in Syria" did not happen in Syria).
     """
-    candidates = [e for e in ents if e.label_ in _PLACE_LABELS]
-    covered = {t.i for e in ents for t in e}
-    candidates += [sentence.doc[t.left_edge.i : t.i + 1] for t in sentence
-                   if t.pos_ == "PROPN" and t.dep_ == "pobj" and t.i not in covered]
     for ent in candidates:
         if ent.root in exclude:
             continue

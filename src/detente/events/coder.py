@@ -20,7 +20,15 @@ from spacy.tokens import Token
 from detente import __version__
 from detente.actors.kb import KnowledgeBase, load_kb
 from detente.actors.resolve import ActorResolver, entity_span
-from detente.attributes import event_date, event_place, load_cues, modality_of, resolve_place, target_date
+from detente.attributes import (
+    event_date,
+    event_place,
+    load_cues,
+    modality_of,
+    place_candidates,
+    resolve_place,
+    target_date,
+)
 from detente.attributes.quotes import attributed, inside_quotes, paragraph_speakers
 from detente.events.document import announcements, implicit_recipients
 from detente.events.dyads import (
@@ -62,6 +70,8 @@ class _Sentence:
     speaker: list[Entity]
     speaker_span: Span | None
     ents: list[SpacySpan] = field(default_factory=list)
+    places: list[SpacySpan] = field(default_factory=list)
+    reporting: list[Token] = field(default_factory=list)
     triggers: dict[int, TriggerMatch] = field(default_factory=dict)
 
 
@@ -94,7 +104,8 @@ class ArticleCoder:
                 self._observe(ents, offset)
                 speaker = self.resolver.resolve(speaker_token, offset) if speaker_token is not None else []
                 speaker_span = _phrase_span(speaker_token, offset) if speaker_token is not None else None
-                ctx = _Sentence(sent, index, offset, speaker, speaker_span, ents)
+                ctx = _Sentence(sent, index, offset, speaker, speaker_span, ents, place_candidates(sent, ents),
+                                [t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in self.lexicon.reporting_verbs])
                 matches = select(find_triggers(sent, self.lexicon), self.lexicon, self.ontology.quad)
                 ctx.triggers = {m.token.i: m for m in matches}
                 coded: list[Event] = self._deontic_requests(ctx)
@@ -211,9 +222,7 @@ class ArticleCoder:
         something of the complement's subject, a REQUEST (CAMEO 10) whatever the lexicon says."""
         out = []
         cues = load_cues()
-        for verb in ctx.span:
-            if verb.lemma_.lower() not in self.lexicon.reporting_verbs or verb.pos_ != "VERB":
-                continue
+        for verb in ctx.reporting:
             speakers = [c for c in verb.children if c.dep_ == "nsubj"]
             for clause in (c for c in verb.children if c.dep_ == "ccomp"):
                 modal = next((a for a in clause.children if a.dep_ == "aux" and a.lower_ in cues.deontic_aux), None)
@@ -245,7 +254,7 @@ class ArticleCoder:
         prefer = "future" if modality is Modality.FUTURE else "past"
         published = self.parsed.article.published
         when = event_date(ctx.span, ctx.ents, heads, ctx.offset, published, prefer, self.lexicon.reporting_verbs)
-        where = event_place(ctx.span, ctx.ents, heads, ctx.offset, exclude=roles.all_tokens(),
+        where = event_place(ctx.places, heads, ctx.offset, exclude=roles.all_tokens(),
                             through_objects=self.ontology.quad(entry.event) in (2, 4))
         if entry.mode == "visit" and not recipients and where is not None and where.country_code:
             recipients = [Entity(where.country_code, "GOV", where.extracted_place, span=where.span, resolution="visit-place")]
