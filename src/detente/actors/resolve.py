@@ -31,6 +31,11 @@ _QUANTITY = {"thousand", "hundred", "dozen", "ten", "million", "score", "group",
              "crowd", "band", "unit", "contingent", "delegation", "team", "member", "handful", "some", "many", "most"}
 
 
+# Nouns for a part or form of an organisation: "the al-Qaeda network", "the Hamas leadership".
+_BODY_NOUNS = {"network", "group", "faction", "leadership", "wing", "movement", "organisation", "organization",
+               "cell", "branch", "affiliate", "unit", "command", "council", "militia", "fighter", "member", "office"}
+
+
 @dataclass(slots=True)
 class ActorResolver(MemoryMixin):
     kb: KnowledgeBase
@@ -256,6 +261,13 @@ class ActorResolver(MemoryMixin):
         span = Span(offset + token.left_edge.idx, offset + token.idx + len(token.text),
                     token.doc.text[token.left_edge.idx : token.idx + len(token.text)])
         if role is None:
+            # "the al-Qaeda network", "the Hamas leadership": the organisation the noun belongs to
+            # (not for event nouns: "the Islamic State bombing" is an act, coded as such)
+            owners = (c for c in token.lefts if c.dep_ in ("compound", "nmod", "poss") and c.ent_type_ == "ORG")
+            for mod in (owners if token.lemma_.lower() in _BODY_NOUNS else ()):
+                owned = self._named(mod, offset)
+                if owned is not None and owned.code:
+                    return replace(owned, entity_text=span.text, span=span)
             return None
         sector, office, noun = role
         if country is not None:
@@ -279,7 +291,7 @@ class ActorResolver(MemoryMixin):
     def _home_place(self, token: Token) -> str | None:
         from detente.attributes.places import resolve_place  # the gazetteer, shared with event places
 
-        for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ in ("in", "from")):
+        for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ in ("in", "from", "of")):
             for obj in (c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ in ("GPE", "LOC", "FAC")):
                 ent = entity_span(obj)
                 place = resolve_place(ent.text if ent is not None else obj.text)
