@@ -6,10 +6,17 @@
 ('CONSULT', 'USA GOV (John Kerry)', '2016-03-24')
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from detente.records import Event
+
 __version__ = "0.1.0"
 
 
-def code(text: str, published: "str | None" = None, doc_id: str | None = None, title: str | None = None):  # type: ignore[no-untyped-def]
+def code(text: str, published: str | None = None, doc_id: str | None = None, title: str | None = None) -> list[Event]:
     """Code one text; see ``detente.pipeline.code`` (imported lazily: spaCy is slow to import)."""
     from detente.pipeline import code as _code
 

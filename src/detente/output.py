@@ -12,7 +12,7 @@ from typing import IO
 from rich.console import Console
 from rich.table import Table
 
-from detente.records import Event, to_jsonable
+from detente.records import Entity, Event, to_jsonable
 
 
 def event_record(event: Event) -> dict[str, object]:
@@ -28,7 +28,7 @@ def write_jsonl(events: Iterable[Event], out: IO[str]) -> int:
     return n
 
 
-def _actor(entity) -> str:  # type: ignore[no-untyped-def]
+def _actor(entity: Entity | None) -> str:
     if entity is None:
         return ""
     who = entity.identifier_text or entity.entity_text

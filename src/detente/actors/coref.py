@@ -8,6 +8,7 @@ fronted phrase points forward to the main clause's subject ("In his talks with L
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
@@ -94,7 +95,7 @@ class MemoryMixin:
         return [replace(e, entity_text=token.text, span=Span(offset + token.idx, offset + token.idx + len(token.text), token.text),
                         resolution="pronoun") for e in found]
 
-    def _antecedent(self, before: int, accept) -> Mention | None:  # type: ignore[no-untyped-def]
+    def _antecedent(self, before: int, accept: Callable[[Mention], bool]) -> Mention | None:
         for mention in reversed(self.history):
             if mention.start >= before:
                 continue

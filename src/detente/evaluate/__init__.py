@@ -10,7 +10,8 @@ Only asserted events count: a coder is scored on what it states as fact.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,6 @@ from detente.evaluate.metrics import (
     Counts,
     PloverScore,
     bootstrap,
-    event_matches,
     macro_f1,
     predicted_quad,
     prf,
@@ -76,12 +76,12 @@ def _code_records(records: Sequence[GoldRecord]) -> dict[str, list[Event]]:
     return out
 
 
-def _figure(items: Sequence[object], statistic) -> Figure:  # type: ignore[no-untyped-def]
+def _figure(items: Sequence[Any], statistic: Callable[[Sequence[Any]], float]) -> Figure:
     low, high = bootstrap(items, statistic)
     return Figure(statistic(items), low, high)
 
 
-def _sum_counts(scores: Sequence[PloverScore], pick) -> Counts:  # type: ignore[no-untyped-def]
+def _sum_counts(scores: Sequence[PloverScore], pick: Callable[[PloverScore], Counts]) -> Counts:
     total = Counts()
     for s in scores:
         total += pick(s)
@@ -154,7 +154,3 @@ def evaluate(path: str | Path, limit: int | None = None) -> EvalReport:
     (_quad_report if kind == "quad" else _plover_report)(report, records, coded)
     report.errors.sort(key=lambda d: -d.badness)
     return report
-
-
-def matches(event: Event, record: GoldRecord) -> bool:
-    return any(event_matches(event, g) for g in record.events)

@@ -160,7 +160,7 @@ def _child_lemmas(token: Token, deps: tuple[str, ...]) -> set[str]:
     return {c.lemma_.lower() for c in token.children if c.dep_ in deps}
 
 
-def _governing_light_verb(token: Token, lexicon: Lexicon) -> Token | None:
+def governing_light_verb(token: Token, lexicon: Lexicon) -> Token | None:
     """The verb whose object this noun is ("held talks", "talks were held", "imposed sanctions on")."""
     node = token
     # "a series of sanctions", "new rounds of talks": climb through quantity nouns.
@@ -169,7 +169,7 @@ def _governing_light_verb(token: Token, lexicon: Lexicon) -> Token | None:
         node = node.head.head
     if node.dep_ in ("dobj", "nsubjpass", "attr", "conj") and node.head.pos_ in ("VERB", "AUX"):
         if node.dep_ == "conj":
-            return _governing_light_verb(node.head, lexicon)
+            return governing_light_verb(node.head, lexicon)
         if node.head.lemma_.lower() in lexicon.light_verbs:
             return node.head
     if (node.dep_ == "pobj" and node.head.dep_ in ("prep", "prt") and node.head.lower_ in _LIGHT_PREPS
@@ -192,7 +192,7 @@ def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
         return False
     if entry.plural and token.tag_ not in ("NNS", "NNPS"):
         return False
-    if entry.governed and _governing_light_verb(token, lexicon) is None:
+    if entry.governed and governing_light_verb(token, lexicon) is None:
         return False
     return True
 
@@ -211,5 +211,3 @@ def find_triggers(sentence: Span, lexicon: Lexicon) -> list[TriggerMatch]:
                 break
     return matches
 
-
-governing_light_verb = _governing_light_verb
