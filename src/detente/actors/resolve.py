@@ -133,6 +133,8 @@ class ActorResolver(MemoryMixin):
             if token.ent_type_ == "PERSON":
                 for key in {text, text.split()[-1]}:
                     self.stated_roles[key] = entity
+        if entity is None and token.ent_type_ == "ORG" and self._noun_role(token) is not None:
+            return self._described(token, offset)  # "Estonian MEP": a role noun the NER took for a name
         if entity is None and token.ent_type_ in ("PERSON", "ORG"):
             # A name the knowledge base does not know: kept with its text, so that the event
             # still says who acted (and a user overlay can code the name later).
@@ -175,6 +177,8 @@ class ActorResolver(MemoryMixin):
     def _noun_role(self, token: Token) -> tuple[str, str | None, str] | None:
         """(sector, office, noun) for the head noun, trying multiword forms first."""
         lemma = token.lemma_.lower()
+        if token.pos_ == "PROPN":
+            lemma = _singular(lemma)  # capitalised nouns keep their plural lemma: "Armed Forces"
         mods = [c for c in token.lefts if c.dep_ in ("compound", "amod") and c.ent_type_ not in ("NORP", "GPE")]
         candidates = []
         for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ == "of"):
@@ -352,6 +356,14 @@ def _by_date(keys: list[str], kb: KnowledgeBase, when: date | None) -> list[str]
         return (0 if in_office else 1), -latest.toordinal()
 
     return sorted(people, key=rank) + [k for k in keys if not k.startswith("person:")]
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
 
 
 def _strip_the(text: str) -> str:

@@ -186,6 +186,10 @@ def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
         return False
     if entry.object:
         objects = _child_lemmas(token, ("dobj", "nsubjpass", "dative", "oprd", "xcomp", "ccomp", "npadvmod", "attr"))
+        # "provided the army with aircraft": the thing given comes after "with"
+        with_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "with"
+                        for g in c.children if g.dep_ == "pobj"]
+        objects |= {t.lemma_.lower() for g in with_objects for t in (g, *(c for c in g.children if c.dep_ == "conj"))}
         if not objects & set(entry.object):
             return False
     if entry.modifier and not (_child_lemmas(token, ("compound", "amod", "nmod")) & set(entry.modifier)):
