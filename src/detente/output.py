@@ -48,6 +48,6 @@ def write_table(events: list[Event], out: IO[str]) -> None:
             (e.event_loc.resolved_place if e.event_loc else ""), e.modality.value, f"{e.confidence:.2f}",
             e.evidence.trigger.text,
         )
-    console = Console(file=out, width=max(140, Console().width), soft_wrap=False)
+    console = Console(file=out, width=max(180, Console().width), soft_wrap=False)
     console.print(table)
     console.print("* date is the publication date (no date expression for the event in its sentence)")

@@ -179,14 +179,15 @@ class ActorResolver(MemoryMixin):
         lemma = token.lemma_.lower()
         if token.pos_ == "PROPN":
             lemma = _singular(lemma)  # capitalised nouns keep their plural lemma: "Armed Forces"
-        mods = [c for c in token.lefts if c.dep_ in ("compound", "amod") and c.ent_type_ not in ("NORP", "GPE")]
+        # the modifier words before the head, nested ones included: "foreign policy chief"
+        mods = [t for t in token.subtree if t.i < token.i and t.dep_ in ("compound", "amod")
+                and t.ent_type_ not in ("NORP", "GPE", "PERSON")]
         candidates = []
         for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ == "of"):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 candidates.append(f"{lemma} of {obj.lemma_.lower()}")  # "secretary of state"
-        if mods:
-            candidates.append(" ".join(m.lemma_.lower() for m in mods) + f" {lemma}")
-            candidates.append(f"{mods[-1].lemma_.lower()} {lemma}")
+        words = [m.lemma_.lower() for m in mods]
+        candidates += [" ".join([*words[k:], lemma]) for k in range(len(words))]  # longest first
         candidates.append(lemma)
         for form in candidates:
             noun = self.kb.sector_nouns.get(form)
