@@ -219,7 +219,7 @@ class ActorResolver(MemoryMixin):
                 if role is not None and role.country:
                     return role.country, Span(ent.start_char, ent.end_char, ent.text)
                 continue
-            if ent is None or ent.label_ not in ("GPE", "NORP", "ORG"):
+            if ent is None or ent.label_ not in ("GPE", "NORP", "ORG", "LOC", "FAC"):
                 continue
             form = ent.ent_id_ or ent.text
             for key in self.kb.surface.get(form, ()):
@@ -230,6 +230,12 @@ class ActorResolver(MemoryMixin):
                     org = self.kb.organization(code, self.published)
                     if org and org.code:
                         return org.code, Span(ent.start_char, ent.end_char, ent.text)
+            if mod.dep_ == "compound" and ent.label_ in ("GPE", "LOC", "FAC"):
+                from detente.attributes.places import resolve_place  # the gazetteer, shared with event places
+
+                place = resolve_place(ent.text)  # "Darfur rebels", "Gaza militants"
+                if place is not None and place.country_code:
+                    return place.country_code, Span(ent.start_char, ent.end_char, ent.text)
         return None
 
     def _stated_role(self, token: Token, offset: int, titles: bool = False) -> Entity | None:

@@ -59,7 +59,8 @@ from detente.records import (
 CODER = f"detente-{__version__}"
 _JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 _DEONTIC = TriggerEntry("deontic.request", "must", "verb", "REQUEST", None, None, "100")
-_DOMESTIC = {"COP", "JUD"}  # sectors that act at home: their stateless targets share their country
+_DOMESTIC = {"COP", "JUD", "GOV"}  # sectors that act at home: their stateless targets share their country
+_SOCIETY = {"LAB", "REB", "CVL", "OPP", "JRN", "EDU", "MED", "REL", "CRM", "PTY", "SOC", "AGR", "BUS", "REF", "UAF"}
 
 
 @dataclass(slots=True)
@@ -269,9 +270,10 @@ class ArticleCoder:
             # "shelled Juba", "bombed Kabul": the city was hit, not the government it hosts
             recipients = [replace(r, sector=None, resolution="capital-place") if r.resolution == "capital-metonym" else r
                           for r in recipients]
-            if len(actors) == 1 and actors[0].code and actors[0].sector in _DOMESTIC:
-                # "police arrested dozens of people": the people are the police's compatriots
-                recipients = [located(r, actors[0].code) for r in recipients]
+        if len(actors) == 1 and actors[0].code and actors[0].sector in _DOMESTIC:
+            # "police arrested dozens of people", "the government accused the rebels": a state's
+            # police, courts and government act on their own society unless the text says otherwise
+            recipients = [located(r, actors[0].code) if r.sector in _SOCIETY else r for r in recipients]
         if not actors and not recipients:
             return []
         quote = self._quote(trigger, ctx)

@@ -100,6 +100,8 @@ def _recipient_options(trigger: Token, spec: tuple[str, ...], passive: bool) -> 
                 content.append(x)
                 options.append(_children(x, "dobj", "nsubjpass"))
                 options.append(_prep_objects(x, _XCOMP_RECIPIENT_PREPS))
+                for obj in _children(x, "dobj"):  # "refusing to lift the curfew on Palestinians"
+                    options.append(_prep_objects(obj, _XCOMP_RECIPIENT_PREPS))
         elif source == "poss":
             options.append(_children(trigger, "poss"))
         else:
