@@ -55,6 +55,8 @@ class TriggerEntry:
     plural: bool = False
     embeds: str | None = None
     actor_sector: str | None = None
+    transitive: bool = False
+    unless_object: tuple[str, ...] = ()
     example: str | None = None
 
 
@@ -119,6 +121,7 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
                 reciprocal=bool(raw.get("reciprocal")), governed=bool(raw.get("governed")),
                 plural=bool(raw.get("plural")), embeds=raw.get("embeds"),
                 actor_sector=raw.get("actor_sector"), example=raw.get("example"),
+                transitive=bool(raw.get("transitive")), unless_object=_tuple(raw.get("unless_object"), where),
             )
         )
     lexicon = Lexicon(
@@ -131,7 +134,7 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
         lexicon.by_lemma.setdefault(entry.lemma, []).append(entry)
     for candidates in lexicon.by_lemma.values():
         # Constrained entries first: "air strike" and "hunger strike" before a plain "strike".
-        candidates.sort(key=lambda e: -(bool(e.prep) + bool(e.object) + bool(e.modifier)))
+        candidates.sort(key=lambda e: -(bool(e.prep) + bool(e.object) + bool(e.modifier) + bool(e.transitive)))
     return lexicon
 
 
@@ -191,6 +194,12 @@ def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
                         for g in c.children if g.dep_ == "pobj"]
         objects |= {t.lemma_.lower() for g in with_objects for t in (g, *(c for c in g.children if c.dep_ == "conj"))}
         if not objects & set(entry.object):
+            return False
+    if entry.transitive or entry.unless_object:
+        direct = _child_lemmas(token, ("dobj",))
+        if entry.transitive and not direct:
+            return False
+        if direct & set(entry.unless_object):
             return False
     if entry.modifier and not (_child_lemmas(token, ("compound", "amod", "nmod")) & set(entry.modifier)):
         return False
