@@ -62,8 +62,11 @@ def codable(pairs: list[tuple[Entity, Entity | None]], has_place: bool, quad: in
     known = [(a, r) for a, r in pairs if a.code or (a.sector and a.sector != "UNK") or a.resolution == "unresolved-name"]
     if any(a.code or (r is not None and r.code) for a, r in known):
         return True
+    named = [(a, r) for a, r in known if a.resolution == "unresolved-name" or (r is not None and r.resolution == "unresolved-name")]
+    if named:
+        return True  # "Ingabire was arrested ...", "the CLO demanded ...": named, not yet in the knowledge base
     agentless = construction.startswith("passive-") or construction.startswith("nominal")
-    if quad == 4 and agentless and any(r is not None and r.code for _, r in pairs):
+    if quad == 4 and agentless and any(r is not None and (r.code or r.resolution == "unresolved-name") for _, r in pairs):
         return True  # "two soldiers were killed", "the bombing of the Russian embassy"
     return quad == 4 and has_place and bool(known)
 
