@@ -193,6 +193,8 @@ def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
         with_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "with"
                         for g in c.children if g.dep_ == "pobj"]
         objects |= {t.lemma_.lower() for g in with_objects for t in (g, *(c for c in g.children if c.dep_ == "conj"))}
+        # "ended mediation efforts", "lifted travel restrictions": the object's compound counts too
+        objects |= {c.lemma_.lower() for o in token.children if o.dep_ == "dobj" for c in o.children if c.dep_ == "compound"}
         if not objects & set(entry.object):
             return False
     if entry.transitive or entry.unless_object:
