@@ -64,6 +64,7 @@ def _month_only(month: int, year: int | None, base: date | None, prefer: str) ->
     return f"{year:04d}-{month:02d}"
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and the same phrases recur ("on Tuesday" in a day's news)
 def resolve_date_text(
     text: str, published: date | None, prefer: str = "past"
 ) -> tuple[str, Granularity] | None:
