@@ -38,6 +38,8 @@ def test_malformed_entries_are_named(tmp_path):
     with pytest.raises(LexiconError, match="duplicate id"):
         entry = {"id": "x.v", "lemma": "x", "pos": "verb", "event": "CONSULT"}
         parse_lexicon({"entries": [entry, entry]}, "t.yaml")
+    with pytest.raises(LexiconError, match="light_verbs holds .*a comma missing"):
+        parse_lexicon({"light_verbs": ["hold", "put conclude"], "entries": []}, "t.yaml")
     path = tmp_path / "bad.yaml"
     path.write_text("entries: [unclosed", encoding="utf-8")
     with pytest.raises(LexiconError, match="bad.yaml: not valid YAML"):

@@ -30,7 +30,7 @@ _EMBEDS = {None, "future", "negated", "speculative", "alleged"}
 _QUANTITY_NOUNS = {"round", "series", "wave", "spate", "string", "set", "number", "flurry", "campaign", "day", "week",
                    "state"}  # "declared a state of emergency"
 # "went on strike", "entered into talks": not "lodged a protest over the visit"
-_LIGHT_PREPS = {"on", "into", "in"}
+_LIGHT_PREPS = {"on", "into", "in", "under"}  # "put under investigation", "came under attack"
 
 
 class LexiconError(ValueError):
@@ -124,6 +124,10 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
                 transitive=bool(raw.get("transitive")), unless_object=_tuple(raw.get("unless_object"), where),
             )
         )
+    for key in ("light_verbs", "reporting_verbs"):
+        bad = [w for w in _tuple(data.get(key), f"{source}: {key}") if " " in w.strip()]
+        if bad:  # a missing comma in a YAML flow list joins two lemmas: "put conclude"
+            raise LexiconError(f"{source}: {key} holds {bad!r}: one lemma per item (a comma missing?)")
     lexicon = Lexicon(
         entries=entries,
         light_verbs=frozenset(_tuple(data.get("light_verbs"))),
