@@ -200,9 +200,6 @@ class KnowledgeBase:
                 return self.people[key[7:]]
         return None
 
-    def people_named(self, form: str) -> list[Person]:
-        return [self.people[k[7:]] for k in self.surface.get(form, ()) if k.startswith("person:")]
-
     def organization(self, name: str, when: date | None) -> Organization | None:
         """The organisation's row on ``when``; with no date, the role it held longest
         (the Taliban are best known as rebels, though they govern now)."""
