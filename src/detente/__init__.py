@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from detente.query.dataset import Dataset
     from detente.records import Event
 
 __version__ = "0.1.0"
@@ -23,4 +26,12 @@ def code(text: str, published: str | None = None, doc_id: str | None = None, tit
     return _code(text, published=published, doc_id=doc_id, title=title)
 
 
-__all__ = ["__version__", "code"]
+def open(path: str | Path | None = None, *, read_only: bool = True) -> Dataset:  # noqa: A001 - the library's front door
+    """The event store at ``path`` (default ``$DETENTE_DB`` or ``./detente.duckdb``) as a ``Dataset``:
+    ``.events(...)``, ``.panel(...)``, ``.export(...)`` return pandas (or polars) frames."""
+    from detente.query.dataset import Dataset as _Dataset
+
+    return _Dataset.open(path, read_only=read_only)
+
+
+__all__ = ["__version__", "code", "open"]

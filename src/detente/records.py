@@ -73,7 +73,10 @@ class Article:
     url: str | None = None
     source: str | None = None
     sections: list[Section] = field(default_factory=list)
-    published_from: str | None = None  # "caller", "dateline" or None
+    published_from: str | None = None  # "caller", "dateline", "html-metadata", "feed" or None
+    language: str | None = None  # ISO 639-1, set by ingestion's language detector
+    source_id: str | None = None  # the id the source gave it, when doc_id is detente's own
+    origin: str | None = None  # where it was read: "path", "path:line", "feed.xml#3", a URL
 
     def body_sections(self) -> list[Section]:
         return [s for s in self.sections if s.kind is SectionKind.BODY]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from detente import __version__
+from detente.version import coder_id
 from detente.actors.kb import KnowledgeBase, load_kb
 from detente.actors.resolve import ActorResolver, entity_span
 from detente.attributes import (
@@ -56,7 +56,6 @@ from detente.records import (
     make_event_id,
 )
 
-CODER = f"detente-{__version__}"
 _JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 _DEONTIC = TriggerEntry("deontic.request", "must", "verb", "REQUEST", None, None, "100")
 _DOMESTIC = {"COP", "JUD", "GOV"}  # sectors that act at home: their stateless targets share their country
@@ -308,7 +307,7 @@ class ArticleCoder:
                     actor=actor.span, recipient=recipient.span if recipient else None,
                     date=when.span if when else None, place=where.span if where else None,
                 ),
-                quote=quote, target_date=target, coder=CODER, model=self.model,
+                quote=quote, target_date=target, coder=coder_id(), model=self.model,
             )
             if content:
                 self.contents[event_id] = content

@@ -1,6 +1,7 @@
-"""The ``detente`` command: a thin layer over the library.
+"""Commands that code text without a store: ``code``, ``eval``, ``actors lookup``.
 
     detente code ARTICLE.txt --format jsonl
+    detente eval gold.jsonl --by-type --errors 10
     detente actors lookup Kerry --date 2010-06-01
 """
 
@@ -8,33 +9,17 @@ from __future__ import annotations
 
 import json
 import sys
-import warnings
 from datetime import date
 
 import click
 
-from detente import __version__
-
-
-def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a YYYY-MM-DD date") from None
-
-
-@click.group()
-@click.version_option(__version__, prog_name="detente")
-def main() -> None:
-    """detente: political event data from news text (PLOVER, with evidence)."""
-    warnings.filterwarnings("ignore", category=UserWarning, module="spacy")
+from detente.cli.common import date_option, main
+from detente.version import coder_id
 
 
 @main.command("code")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--published", callback=_date_option, help="Publication date (YYYY-MM-DD) for documents that carry none.")
+@click.option("--published", callback=date_option, help="Publication date (YYYY-MM-DD) for documents that carry none.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "json"]), default="table", show_default=True)
 def code_command(inputs: tuple[str, ...], published: date | None, fmt: str) -> None:
     """Code INPUTS (text or HTML files, JSON Lines files of documents, or - for stdin) into events.
@@ -73,7 +58,7 @@ def code_command(inputs: tuple[str, ...], published: date | None, fmt: str) -> N
         write_table([e for c in coded for e in c.events], sys.stdout)
     elif fmt == "json":
         payload = {
-            "coder": f"detente-{__version__}",
+            "coder": coder_id(),
             "model": model_id(load_pipeline()),
             "documents": [
                 {"doc_id": c.article.doc_id, "title": c.article.title, "published": to_jsonable(c.article.published),
@@ -120,7 +105,7 @@ def actors_group() -> None:
 
 @actors_group.command("lookup")
 @click.argument("name")
-@click.option("--date", "when", callback=_date_option, help="Resolve the role held on this date (YYYY-MM-DD).")
+@click.option("--date", "when", callback=date_option, help="Resolve the role held on this date (YYYY-MM-DD).")
 @click.option("--actors", "overlay", type=click.Path(file_okay=False), help="Overlay directory of TSV files.")
 def actors_lookup(name: str, when: date | None, overlay: str | None) -> None:
     """Show what NAME means to detente, and its role on --date."""
@@ -151,6 +136,3 @@ def actors_lookup(name: str, when: date | None, overlay: str | None) -> None:
             country = kb.countries[ident]
             click.echo(f"{kind}  {name} → {country.code} ({country.name})" + ("  sector GOV" if kind == "capital" else ""))
 
-
-if __name__ == "__main__":
-    main()
