@@ -25,7 +25,7 @@ QUAD = [
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "detente.cli", "eval", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "detente", "eval", *args], capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 
 def run(*args, stdin: bytes | None = None):
-    return subprocess.run([sys.executable, "-m", "detente.cli", *args], input=stdin, capture_output=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "detente", *args], input=stdin, capture_output=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
