@@ -15,14 +15,23 @@ $(STAMP): pyproject.toml requirements/spacy-model.txt
 	$(PY) -m pip install --quiet --no-deps -r requirements/spacy-model.txt
 	touch $(STAMP)
 
+DEMO_DB := demo.duckdb
+
+# The demo corpus (55 items in JSON Lines, RSS, HTML and Markdown) into a fresh DuckDB store,
+# then what it holds: the busiest dyads and the USA-RUS dyad-month panel.
 demo: $(STAMP)
-	$(VENV)/bin/detente code src/detente/samples/*.txt --format table
+	rm -f $(DEMO_DB) $(DEMO_DB).wal
+	$(VENV)/bin/detente ingest src/detente/samples/corpus --db $(DEMO_DB)
+	$(VENV)/bin/detente summary --db $(DEMO_DB)
+	$(VENV)/bin/detente panel --db $(DEMO_DB) --dyad USA-RUS --undirected --unit dyad --freq month --format table
 
 test: $(STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) bench/throughput.py
+	$(PY) bench/ingest.py
+	$(PY) bench/panel.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

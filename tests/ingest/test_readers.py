@@ -1,7 +1,9 @@
 import io
 import json
 
-from detente.ingest import read_source
+import pytest
+
+from detente.ingest import content_id, read_source
 from detente.records import Article, Failure
 
 
@@ -43,7 +45,10 @@ def test_jsonl_bad_lines_fail_alone_and_good_lines_are_read(tmp_path):
     docs = list(read_source(path))
     good = [d for d in docs if isinstance(d, Article)]
     bad = {d.where.rsplit(":", 1)[1]: d.reason for d in docs if isinstance(d, Failure)}
-    assert [d.doc_id for d in good] == ["a", "docs-7"]
+    # a record without an id is named by its text, so re-reading the file gives the same id
+    assert [d.doc_id for d in good] == ["a", content_id("Chad met Niger.")]
+    assert [(d.source_id, d.origin) for d in good] == [("a", f"{path}:1"), (None, f"{path}:7")]
+    assert good[0].published_from == "caller"
     assert good[0].published.isoformat() == "2016-03-24" and good[0].title == "T"
     assert set(bad) == {"2", "3", "4", "5"}
     assert "malformed JSON" in bad["2"]
@@ -74,3 +79,25 @@ def test_stdin_accepts_text_and_jsonl():
     assert isinstance(doc, Article)
     docs = list(read_source("-", stdin=io.BytesIO(b'{"id": "x", "text": "A met B."}\n{bad\n')))
     assert isinstance(docs[0], Article) and isinstance(docs[1], Failure) and docs[1].where == "<stdin>:2"
+
+
+def test_publication_dates_in_the_forms_feeds_and_dumps_use():
+    from datetime import date, datetime, timedelta, timezone
+
+    from detente.ingest import parse_published
+
+    day = date(2016, 3, 24)
+    assert parse_published("2016-03-24") == day
+    assert parse_published("2016-03-24T10:00:00Z") == day
+    assert parse_published("2016-03-24 23:30:00") == day
+    assert parse_published("2016-03-24T23:30:00-05:00") == day  # the date as written, not in UTC
+    assert parse_published("Thu, 24 Mar 2016 10:00:00 GMT") == day
+    assert parse_published("Thu, 24 Mar 2016 23:30:00 -0500") == day
+    assert parse_published(datetime(2016, 3, 24, 23, 30, tzinfo=timezone(timedelta(hours=-5)))) == day
+    assert parse_published(day) == day
+    assert parse_published(None) is None and parse_published("") is None
+    for bad in ("24/03/2016", "yesterday", "2016-02-30", "1458813600"):
+        with pytest.raises(ValueError, match="is not a YYYY-MM-DD date, an ISO timestamp or an RFC 2822 date"):
+            parse_published(bad)
+    with pytest.raises(ValueError, match="got int"):
+        parse_published(1458813600)

@@ -1,47 +1,81 @@
-"""Readers: files, JSON Lines and standard input → ``Article`` records or ``Failure`` records.
+"""Readers' shared ground: ids, dates, decoding, HTML extraction, and the CLI's ``read_source``.
 
 A reader never raises on bad input: it yields a ``Failure`` naming the file (and line) and
 the reason, and goes on with the next document, so one broken record cannot stop a batch.
+Format dispatch lives in ``detente.ingest.sources``; ``read_source``, ``read_path`` and
+``read_bytes`` are the older single-input entry points and go through the same dispatch.
 
 >>> docs = list(read_source("corpus.jsonl"))      # doctest: +SKIP
 >>> [type(d).__name__ for d in docs]               # doctest: +SKIP
 ['Article', 'Failure', 'Article']
+>>> parse_published("Thu, 24 Mar 2016 23:30:00 -0500")
+datetime.date(2016, 3, 24)
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
-import json
 import re
-import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
 
 from detente.records import Article, Failure
 
 MAX_BYTES = 20_000_000  # larger "articles" are almost always a wrong file
-_HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.I)
-_JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
 
 
 def content_id(text: str) -> str:
-    """A stable id for a text that came with none."""
+    """A stable id for a text that came with none (whitespace differences do not count).
+
+    >>> content_id("Kerry met  Putin.") == content_id("Kerry met Putin.")
+    True
+    """
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
 
 
 def parse_published(value: Any) -> date | None:
-    """``YYYY-MM-DD`` (or a longer ISO timestamp) → date; anything else is an error."""
+    """A publication date as a caller or a feed writes it → ``date`` (``None`` for nothing).
+
+    Accepts ``YYYY-MM-DD``, ISO 8601 timestamps with or without a timezone, RFC 2822 dates
+    (``Thu, 24 Mar 2016 10:00:00 GMT``) and ``date``/``datetime`` objects. The date is taken
+    as written: ``2016-03-24T23:30:00-05:00`` is the 24th, not the 25th in UTC, because the
+    writer's calendar day is the one relative dates in the text ("on Tuesday") count from.
+
+    >>> parse_published("2016-03-24T23:30:00-05:00")
+    datetime.date(2016, 3, 24)
+    """
     if value is None or value == "":
         return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
     if not isinstance(value, str):
-        raise ValueError(f"published must be a YYYY-MM-DD string, got {type(value).__name__}")
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        raise ValueError(f"published {value!r} is not a YYYY-MM-DD date") from None
+        raise ValueError(
+            f"published must be a date string (YYYY-MM-DD, ISO timestamp or RFC 2822), got {type(value).__name__}"
+        )
+    text = value.strip()
+    for parse in (date.fromisoformat, lambda s: datetime.fromisoformat(s).date(), _rfc2822_date):
+        try:
+            return parse(text)
+        except (ValueError, TypeError, OverflowError, IndexError):
+            continue
+    raise ValueError(
+        f"published {value!r} is not a YYYY-MM-DD date, an ISO timestamp or an RFC 2822 date"
+    )
+
+
+def _rfc2822_date(text: str) -> date:
+    # "24 Mar 2016" and other partial forms are also RFC 2822 to the email parser; a bare
+    # number is not a date, so demand at least a letter (the month name).
+    if not re.search(r"[A-Za-z]", text):
+        raise ValueError(text)
+    return parsedate_to_datetime(text).date()
 
 
 def decode_text(data: bytes, where: str) -> str | Failure:
@@ -62,11 +96,52 @@ def decode_text(data: bytes, where: str) -> str | Failure:
     return text
 
 
+def decode_html(data: bytes, where: str, charset: str | None = None) -> str | Failure:
+    """HTML bytes → text, honouring the charset the server or a ``<meta>`` tag declares.
+
+    Undeclared pages must be UTF-8 (as plain text must); a declared charset is trusted and
+    its undecodable bytes replaced, since web pages often mislabel a stray byte or two.
+    """
+    declared = [c for c in (charset, _meta_charset(data)) if c and _known_codec(c)]
+    if not declared:
+        return decode_text(data, where)
+    if not data.strip():
+        return Failure(where, "empty file: no text to code")
+    if b"\x00" in data[:8192] and not declared[0].lower().startswith("utf-16"):
+        return Failure(where, "binary file (contains NUL bytes): expected HTML")
+    for codec in declared:
+        try:
+            return data.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode(declared[0], errors="replace")
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _known_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
 def html_to_article(html: str, doc_id: str, where: str) -> Article | Failure:
-    """Main text, title and date of a web page (boilerplate removed by trafilatura)."""
+    """Main text, title and date of a web page (boilerplate removed by trafilatura).
+
+    ``origin`` is set to ``where``; callers that know more (a URL, a WARC record) set
+    ``url``, ``source_id`` and ``origin`` on the result.
+    """
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    except Exception as err:  # noqa: BLE001 - a parser crash on one page must not stop a batch
+        return Failure(where, f"HTML could not be parsed ({type(err).__name__}: {err})")
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         return Failure(where, "HTML page has no extractable article text")
@@ -77,120 +152,41 @@ def html_to_article(html: str, doc_id: str, where: str) -> Article | Failure:
             published = parse_published(raw_date)
         except ValueError:
             published = None
-    title = getattr(doc, "title", None)
     return Article(
         doc_id=doc_id,
         text=text,
-        title=title,
+        title=getattr(doc, "title", None) or None,
         published=published,
-        url=getattr(doc, "url", None),
-        source=getattr(doc, "sitename", None),
+        url=getattr(doc, "url", None) or None,
+        source=getattr(doc, "sitename", None) or None,
         published_from="html-metadata" if published else None,
-    )
-
-
-def _record_to_article(record: Any, where: str, fallback_id: str) -> Article | Failure:
-    if not isinstance(record, dict):
-        return Failure(where, f"expected a JSON object, got {type(record).__name__}")
-    text = record.get("text")
-    if not isinstance(text, str):
-        return Failure(where, "missing 'text' field (a string is required)")
-    if not text.strip():
-        return Failure(where, "empty 'text': no text to code")
-    try:
-        published = parse_published(record.get("published"))
-    except ValueError as err:
-        return Failure(where, str(err))
-    doc_id = record.get("id")
-    if doc_id is not None and not isinstance(doc_id, str | int):
-        return Failure(where, "'id' must be a string or an integer")
-    optional = {k: record.get(k) for k in ("title", "url", "source")}
-    for key, value in optional.items():
-        if value is not None and not isinstance(value, str):
-            return Failure(where, f"'{key}' must be a string")
-    return Article(
-        doc_id=str(doc_id) if doc_id is not None else fallback_id,
-        text=text,
-        published=published,
-        published_from="caller" if published else None,
-        **optional,
+        origin=where,
     )
 
 
 def read_jsonl(stream: IO[bytes], name: str) -> Iterator[Article | Failure]:
     """One document per line: ``{"id", "text", "published"?, "title"?, "url"?, "source"?}``."""
-    for lineno, raw in enumerate(stream, start=1):
-        where = f"{name}:{lineno}"
-        if not raw.strip():
-            continue
-        try:
-            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-        except UnicodeDecodeError as err:
-            yield Failure(where, f"line is not UTF-8 (byte offset {err.start})")
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield Failure(where, f"malformed JSON: {err.msg} at column {err.colno}")
-            continue
-        yield _record_to_article(record, where, fallback_id=f"{Path(name).stem}-{lineno}")
+    from detente.ingest.tables import FieldMap, read_jsonl_records  # tables builds on this module
+
+    yield from read_jsonl_records(stream, name, FieldMap())
 
 
 def read_bytes(data: bytes, name: str, doc_id: str | None = None) -> Iterator[Article | Failure]:
-    """A single document's bytes: HTML or plain text (or JSON Lines, by name)."""
-    if Path(name).suffix.lower() in _JSONL_SUFFIXES:
-        import io
+    """A document's bytes, of any format ``iter_documents`` reads, told by ``name``'s suffix."""
+    from detente.ingest.sources import read_data  # sources dispatches to every reader
 
-        yield from read_jsonl(io.BytesIO(data), name)
-        return
-    if len(data) > MAX_BYTES:
-        yield Failure(name, f"file too large ({len(data):,} bytes; limit {MAX_BYTES:,})")
-        return
-    text = decode_text(data, name)
-    if isinstance(text, Failure):
-        yield text
-        return
-    ident = doc_id or content_id(text)
-    if Path(name).suffix.lower() in _HTML_SUFFIXES or _HTML_SNIFF.match(data[:512]):
-        yield html_to_article(text, ident, name)
-        return
-    yield Article(doc_id=ident, text=text)
+    yield from read_data(data, name, doc_id=doc_id)
 
 
 def read_path(path: Path) -> Iterator[Article | Failure]:
-    """A file: JSON Lines by suffix, else one text or HTML document (its id is the file stem)."""
-    where = str(path)
-    if not path.exists():
-        yield Failure(where, "no such file")
-        return
-    if path.is_dir():
-        yield Failure(where, "is a directory: give files (or a JSON Lines file)")
-        return
-    try:
-        if path.suffix.lower() in _JSONL_SUFFIXES:
-            with path.open("rb") as stream:
-                yield from read_jsonl(stream, where)
-            return
-        if path.stat().st_size > MAX_BYTES:
-            yield Failure(where, f"file too large ({path.stat().st_size:,} bytes; limit {MAX_BYTES:,})")
-            return
-        data = path.read_bytes()
-    except OSError as err:
-        yield Failure(where, f"cannot read: {err.strerror or err}")
-        return
-    yield from read_bytes(data, where, doc_id=path.stem)
+    """A file or directory, as ``iter_documents`` reads it (a file's doc_id is its stem)."""
+    from detente.ingest.sources import iter_documents
+
+    yield from iter_documents([str(path)])
 
 
 def read_source(source: str | Path, stdin: IO[bytes] | None = None) -> Iterator[Article | Failure]:
-    """Any input the CLI accepts: a path, or ``-`` for standard input (text, HTML or JSON Lines)."""
-    if str(source) == "-":
-        data = (stdin or sys.stdin.buffer).read()
-        first = data.lstrip()[:1]
-        if first == b"{":
-            import io
+    """Any input the CLI accepts: a path, a directory, a glob, a URL, or ``-`` for standard input."""
+    from detente.ingest.sources import iter_documents
 
-            yield from read_jsonl(io.BytesIO(data), "<stdin>")
-        else:
-            yield from read_bytes(data, "<stdin>")
-        return
-    yield from read_path(Path(source))
+    yield from iter_documents([str(source)], stdin=stdin)
