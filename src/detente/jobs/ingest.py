@@ -27,6 +27,7 @@ from detente.store.rows import assign_identity, content_hash, event_fingerprint
 from detente.version import coder_id
 
 OnFailure = Callable[[Failure], None]
+SMALL_BATCH = 64  # articles; fewer are coded in this process whatever the number of workers
 
 
 def _ignore(failure: Failure) -> None:
@@ -128,6 +129,8 @@ def ingest(
         languages: Counter[str] = Counter()
         model = ""
         progress.start(len(todo), "articles")
+        # each worker process loads the spaCy model (~3 s): not worth it for a handful of articles
+        workers = workers if len(todo) > SMALL_BATCH else 1
         for chunk, outcomes in code_chunks(chunked(todo, chunk_size), workers):
             batch = [o for o in outcomes if isinstance(o, StoredArticle)]
             problems = [o for o in outcomes if isinstance(o, Failure)]
