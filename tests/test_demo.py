@@ -71,7 +71,7 @@ def test_every_item_of_every_format_is_stored_once(demo):
 
 def test_the_panel_is_zero_filled_and_adds_up(demo):
     _, data = demo
-    panel = data.panel(unit="dyad", freq="month")
+    panel = data.panel(unit="dyad", freq="month", level="mention")
     behind = data.sql(
         """SELECT count(*) AS n FROM events WHERE modality = 'asserted' AND actor_code IS NOT NULL
            AND recipient_code IS NOT NULL AND date_granularity IN ('day', 'month')"""
@@ -81,6 +81,15 @@ def test_the_panel_is_zero_filled_and_adds_up(demo):
     assert per_unit.nunique() == 1, "every dyad has a row for every month"
     months = panel.period.drop_duplicates().sort_values()
     assert (months.diff().dropna().dt.days <= 31).all()
+
+
+def test_the_corpus_reports_fewer_canonical_events_than_mentions(demo):
+    _, data = demo
+    mentions = len(data.events(level="mention"))
+    events = data.events(level="event")
+    assert 0 < len(events) < mentions
+    assert events.n_mentions.sum() == mentions, "every asserted mention is in exactly one canonical event"
+    assert (events.n_sources <= events.n_articles).all() and (events.n_articles <= events.n_mentions).all()
 
 
 def test_human_counts_are_reproduced_on_known_dyad_months(demo, human):

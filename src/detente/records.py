@@ -211,10 +211,14 @@ class Event:
 def make_event_id(
     doc_id: str, sentence: int, trigger: Span, actor: Entity | None, recipient: Entity | None
 ) -> str:
-    """Deterministic id: the same document coded twice (or by another engine) gives the same id."""
+    """Deterministic id: the same document coded twice (or by another engine) gives the same id.
+
+    The actors' names are part of the key: "Davutoglu met Tusk and Juncker" is two records
+    with the same trigger and the same codes (TUR GOV → EUR GOV), and each needs its own id.
+    """
 
     def actor_key(e: Entity | None) -> str:
-        return f"{e.code or ''}{e.sector or ''}" if e else ""
+        return f"{e.code or ''}{e.sector or ''}:{e.identifier_text or e.entity_text}" if e else ""
 
     key = "|".join(
         [doc_id, str(sentence), f"{trigger.start}-{trigger.end}", actor_key(actor), actor_key(recipient)]

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 from support import make_article, make_event
 
+from detente.dedup.clusters import cluster_events
 from detente.query import Dataset
 from detente.store import Store, StoredArticle
 
@@ -26,13 +27,14 @@ def data(tmp_path_factory):
     ]
     with Store.open(path) as store:
         store.add_articles([StoredArticle(article, events, "coded", 0.99)], "run", "detente-test", "none")
+        cluster_events(store)
     with Dataset.open(path) as opened:
         yield opened
 
 
 def test_plover_jsonl_has_plover_shape_and_the_story(data):
     out = io.StringIO()
-    assert data.export("plover-jsonl", out) == 2
+    assert data.export("plover-jsonl", out, level="mention") == 2
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     consult = next(r for r in records if r["event"] == ["CONSULT"])
     assert consult["date"] == "2016-03-24"
@@ -46,12 +48,12 @@ def test_plover_jsonl_has_plover_shape_and_the_story(data):
 
 def test_export_keeps_every_modality_unless_asked(data):
     out = io.StringIO()
-    assert data.export("plover-jsonl", out, modalities="asserted") == 1
+    assert data.export("plover-jsonl", out, level="mention", modalities="asserted") == 1
 
 
 def test_polecat_tsv_uses_polecat_column_names(data):
     out = io.StringIO()
-    data.export("polecat-tsv", out)
+    data.export("polecat-tsv", out, level="mention")
     rows = list(csv.DictReader(io.StringIO(out.getvalue()), delimiter="\t"))
     assert len(rows) == 2
     first = next(r for r in rows if r["Event Type"] == "CONSULT")
@@ -63,21 +65,21 @@ def test_polecat_tsv_uses_polecat_column_names(data):
 
 def test_text_is_included_only_with_text(data):
     out = io.StringIO()
-    data.export("polecat-tsv", out, with_text=True)
+    data.export("polecat-tsv", out, level="mention", with_text=True)
     assert SECRET in out.getvalue()
     out = io.StringIO()
-    data.export("plover-jsonl", out, with_text=True)
+    data.export("plover-jsonl", out, level="mention", with_text=True)
     assert json.loads(out.getvalue().splitlines()[0])["story"]["text"] == SECRET
 
 
 def test_csv_and_parquet_hold_the_flat_table(data, tmp_path):
     out = io.StringIO()
-    data.export("csv", out)
+    data.export("csv", out, level="mention")
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert {r["event"] for r in rows} == {"CONSULT", "CONCEDE"} and rows[0]["title"] == "Kerry in Moscow"
     assert "record" not in rows[0] and "article_text" not in rows[0]
     target = tmp_path / "events.parquet"
-    assert data.export("parquet", str(target), with_text=True) == 2
+    assert data.export("parquet", str(target), level="mention", with_text=True) == 2
     table = duckdb.sql(f"SELECT event, actor_code, article_text FROM '{target}' ORDER BY event").fetchall()
     assert table == [("CONCEDE", "RUS", SECRET), ("CONSULT", "USA", SECRET)]
 
@@ -85,3 +87,25 @@ def test_csv_and_parquet_hold_the_flat_table(data, tmp_path):
 def test_parquet_needs_a_file(data):
     with pytest.raises(ValueError, match="give an output file"):
         data.export("parquet", io.StringIO())
+
+
+def test_mentions_link_to_their_canonical_event(data):
+    out = io.StringIO()
+    data.export("plover-jsonl", out, level="mention")
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    consult = next(r for r in records if r["event"] == ["CONSULT"])
+    assert consult["link"] and consult["link"].startswith("c")
+    speculative = next(r for r in records if r["event"] == ["CONCEDE"])
+    assert speculative["link"] is None, "only asserted mentions make canonical events"
+
+
+def test_canonical_events_are_the_default_export(data):
+    out = io.StringIO()
+    assert data.export("plover-jsonl", out) == 1
+    record = json.loads(out.getvalue())
+    assert record["event"] == ["CONSULT"] and record["actor"][0]["code"] == "USA"
+    assert record["mentions"] and record["detente"]["n_sources"] == 1
+    tsv = io.StringIO()
+    data.export("polecat-tsv", tsv)
+    row = next(csv.DictReader(io.StringIO(tsv.getvalue()), delimiter="\t"))
+    assert row["Event ID"] == record["id"] == row["Canonical Event ID"] and row["Independent Sources"] == "1"

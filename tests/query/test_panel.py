@@ -1,4 +1,5 @@
-"""Panels and event queries over a small hand-made store whose counts we know."""
+"""Panels and event queries over a small hand-made store whose counts we know (mention level:
+the mechanics of counting; tests/dedup covers canonical events)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def as_rows(frame, *columns):
 
 
 def test_dyad_month_panel_is_zero_filled_and_counts_asserted_events(data):
-    panel = data.panel(unit="dyad", freq="month")
+    panel = data.panel(level="mention", unit="dyad", freq="month")
     usa_rus = panel[(panel.actor == "USA") & (panel.recipient == "RUS")]
     assert as_rows(usa_rus, "period", "events", "articles") == [
         ("2016-01-01", 1, 1),
@@ -61,15 +62,15 @@ def test_dyad_month_panel_is_zero_filled_and_counts_asserted_events(data):
 
 
 def test_day_panels_take_only_day_dated_events_and_year_panels_take_all(data):
-    day = data.panel(unit="dyad", freq="day", dyad="USA-RUS")
+    day = data.panel(level="mention", unit="dyad", freq="day", dyad="USA-RUS")
     assert day.events.sum() == 3
     assert len(day) == 23 + 29 + 24, "every day from the dyad's first event (9 January) to its last (24 March)"
-    year = data.panel(unit="dyad", freq="year", dyad="USA-RUS")
+    year = data.panel(level="mention", unit="dyad", freq="year", dyad="USA-RUS")
     assert as_rows(year, "period", "events", "articles") == [("2016-01-01", 5, 4)]
 
 
 def test_since_and_until_set_the_periods(data):
-    panel = data.panel(unit="actor", freq="month", since=date(2015, 12, 1),
+    panel = data.panel(level="mention", unit="actor", freq="month", since=date(2015, 12, 1),
                        until=date(2016, 4, 30))
     usa = panel[panel.actor == "USA"]
     assert as_rows(usa, "period", "events") == [
@@ -78,33 +79,33 @@ def test_since_and_until_set_the_periods(data):
 
 
 def test_country_panel_counts_an_event_once_per_country_involved(data):
-    panel = data.panel(unit="country", freq="year")
+    panel = data.panel(level="mention", unit="country", freq="year")
     counts = dict(zip(panel.country, panel.events, strict=True))
     assert counts == {"RUS": 7, "SYR": 1, "UKR": 1, "USA": 6}
 
 
 def test_quad_counts_and_intensity(data):
-    quads = data.panel(unit="dyad", freq="year", measure="quad-counts", dyad="RUS-USA")
+    quads = data.panel(level="mention", unit="dyad", freq="year", measure="quad-counts", dyad="RUS-USA")
     assert as_rows(quads, "q1_verbal_coop", "q3_verbal_conflict", "q4_material_conflict") == [(0, 1, 0)]
-    intensity = data.panel(unit="dyad", freq="month", measure="intensity", dyad="USA-RUS")
+    intensity = data.panel(level="mention", unit="dyad", freq="month", measure="intensity", dyad="USA-RUS")
     march = intensity[intensity.period.dt.month == 3].iloc[0]
     assert march.intensity_sum == 6.0 and march.intensity_mean == 2.0
 
 
 def test_place_panel_uses_where_it_happened(data):
-    panel = data.panel(unit="place", freq="year")
+    panel = data.panel(level="mention", unit="place", freq="year")
     assert as_rows(panel, "period", "country", "events") == [("2016-01-01", "SYR", 1)]
 
 
 def test_event_filters(data):
-    assert len(data.events(dyad="USA-RUS")) == 5
-    assert len(data.events(dyad="RUS-USA", undirected=True)) == 6
-    assert data.events(actor="RUS", types="COERCE ACCUSE").event.tolist() == ["ACCUSE", "COERCE"]
-    assert len(data.events(quad=4)) == 3
-    assert len(data.events(modalities=())) == 9
-    assert data.events(text="sentence 3").event.tolist() == ["COERCE"]
-    assert data.events(actor=":GOV", since=date(2016, 3, 23)).date.tolist() == ["2016-03-23", "2016-03-24"]
-    polars = data.events(dyad="USA-RUS", as_="polars")
+    assert len(data.events(level="mention", dyad="USA-RUS")) == 5
+    assert len(data.events(level="mention", dyad="RUS-USA", undirected=True)) == 6
+    assert data.events(level="mention", actor="RUS", types="COERCE ACCUSE").event.tolist() == ["ACCUSE", "COERCE"]
+    assert len(data.events(level="mention", quad=4)) == 3
+    assert len(data.events(level="mention", modalities=())) == 9
+    assert data.events(level="mention", text="sentence 3").event.tolist() == ["COERCE"]
+    assert data.events(level="mention", actor=":GOV", since=date(2016, 3, 23)).date.tolist() == ["2016-03-23", "2016-03-24"]
+    polars = data.events(level="mention", dyad="USA-RUS", as_="polars")
     assert polars.height == 5
 
 
@@ -119,7 +120,7 @@ def test_event_filters(data):
 )
 def test_meaningless_filters_are_refused_with_the_reason(data, conditions, message):
     with pytest.raises(FilterError, match=message):
-        data.events(**conditions)
+        data.events(level="mention", **conditions)
 
 
 def test_filter_sql_is_parameterised():

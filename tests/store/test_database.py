@@ -66,14 +66,14 @@ def test_an_article_is_stored_with_its_events_and_actors(store):
 def test_a_failed_batch_leaves_nothing_half_stored(store, monkeypatch):
     article = make_article("a1")
     events = [make_event("a1", "CONSULT", "USA", "RUS")]
-    original = store._insert
+    original = store.insert_rows
 
     def failing_insert(table, rows):
         if table == "entities":
             raise RuntimeError("disk full")
         original(table, rows)
 
-    monkeypatch.setattr(store, "_insert", failing_insert)
+    monkeypatch.setattr(store, "insert_rows", failing_insert)
     with pytest.raises(RuntimeError):
         store.add_articles([StoredArticle(article, events, "coded")], "run-1", "c", "m")
     assert store.counts()["articles"] == 0 and store.counts()["events"] == 0

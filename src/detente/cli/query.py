@@ -20,6 +20,8 @@ from detente.cli.common import date_option, db_option, main, store_errors
 def _filter_options(default_modality: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         options = [
+            click.option("--level", type=click.Choice(["event", "mention"]), default="event", show_default=True,
+                         help="event: each real event once (clusters of mentions); mention: every coded record."),
             click.option("--actor", help="Actor: country code (USA), CODE:SECTOR (USA:GOV) or :SECTOR."),
             click.option("--recipient", help="Recipient, same forms as --actor."),
             click.option("--dyad", help="ACTOR-RECIPIENT country codes, e.g. USA-RUS (directed)."),
@@ -46,6 +48,7 @@ def _make_filter(**kw: Any):  # type: ignore[no-untyped-def]
     modalities = kw.pop("modalities")
     kw["modalities"] = () if modalities.strip().lower() in ("any", "all", "") else modalities
     kw["types"] = tuple(kw["types"])
+    kw.pop("level", None)
     return make_filter(**kw)
 
 
@@ -96,10 +99,12 @@ def events_command(db: str, limit: int | None, fmt: str, output: str | None, **c
     from detente.query import Dataset
 
     with store_errors(), Dataset.open(db) as data:
-        frame = data.events(_make_filter(**conditions), limit=limit)
+        level = conditions["level"]
+        frame = data.events(_make_filter(**conditions), limit=limit, level=level)
         if fmt == "table":
+            extra = ["n_articles", "n_sources"] if level == "event" else ["modality"]
             frame = frame[["date", "actor_code", "actor_sector", "actor", "event", "mode", "recipient_code",
-                           "recipient_sector", "recipient", "place", "modality", "confidence", "trigger", "title"]]
+                           "recipient_sector", "recipient", "place", *extra, "confidence", "trigger", "title"]]
         _write_frame(frame, fmt, output)
     click.echo(f"{len(frame)} events", err=True)
 
@@ -119,7 +124,7 @@ def panel_command(db: str, unit: str, freq: str, measure: str, fmt: str, output:
     from detente.query import Dataset
 
     with store_errors(), Dataset.open(db) as data:
-        frame = data.panel(unit, freq, measure, _make_filter(**conditions))
+        frame = data.panel(unit, freq, measure, _make_filter(**conditions), level=conditions["level"])
     _write_frame(frame, fmt, output)
     click.echo(f"{len(frame)} rows ({frame.iloc[:, 1].nunique() if len(frame) else 0} units)", err=True)
 
@@ -131,13 +136,14 @@ def panel_command(db: str, unit: str, freq: str, measure: str, fmt: str, output:
 @click.option("--with-text", is_flag=True, help="Include each article's full text (mind the rights to redistribute it).")
 @_filter_options("any")
 def export_command(db: str, fmt: str, output: str | None, with_text: bool, **conditions: Any) -> None:
-    """Export events (every modality unless --modality) as PLOVER JSON Lines, POLECAT TSV, CSV or Parquet."""
+    """Export canonical events (or, with --level mention, every mention of any modality, linked to
+    its canonical event) as PLOVER JSON Lines, POLECAT TSV, CSV or Parquet."""
     from detente.query import Dataset
 
     if fmt == "parquet" and not output:
         raise click.UsageError("--format parquet needs --output FILE")
     with store_errors(), Dataset.open(db) as data:
-        n = data.export(fmt, output or sys.stdout, _make_filter(**conditions), with_text=with_text)
+        n = data.export(fmt, output or sys.stdout, _make_filter(**conditions), with_text=with_text, level=conditions["level"])
     click.echo(f"{n} events exported", err=True)
 
 
@@ -145,25 +151,26 @@ def export_command(db: str, fmt: str, output: str | None, with_text: bool, **con
 @db_option
 @click.option("--top", type=int, default=15, show_default=True, help="How many dyads to list.")
 def summary_command(db: str, top: int) -> None:
-    """What the store holds, and its busiest dyads (asserted events)."""
+    """What the store holds, and its busiest dyads (canonical events, each counted once)."""
     from detente.query import Dataset
 
     with store_errors(), Dataset.open(db) as data:
         counts = data.counts()
+        canonical = data.sql("SELECT count(*) AS n FROM event_clusters").n[0]
         dyads = data.sql(
-            """SELECT actor_code || '-' || recipient_code AS dyad, count(*) AS events,
-                      count(DISTINCT article_id) AS articles,
-                      min(event_date) AS first, max(event_date) AS last,
-                      count(*) FILTER (WHERE quad_code IN (1, 2)) AS cooperation,
-                      count(*) FILTER (WHERE quad_code IN (3, 4)) AS conflict,
-                      string_agg(DISTINCT event, ' ' ORDER BY event) AS types
-               FROM events WHERE modality = 'asserted' AND actor_code IS NOT NULL AND recipient_code IS NOT NULL
-                 AND actor_code <> recipient_code
+            """SELECT c.actor_code || '-' || c.recipient_code AS dyad, count(DISTINCT c.cluster_id) AS events,
+                      count(*) AS mentions, count(DISTINCT mc.article_id) AS articles,
+                      min(c.event_date) AS first, max(c.event_date) AS last,
+                      count(DISTINCT c.cluster_id) FILTER (WHERE c.quad_code IN (1, 2)) AS cooperation,
+                      count(DISTINCT c.cluster_id) FILTER (WHERE c.quad_code IN (3, 4)) AS conflict,
+                      string_agg(DISTINCT c.event, ' ' ORDER BY c.event) AS types
+               FROM event_clusters c JOIN mention_clusters mc USING (cluster_id)
+               WHERE c.actor_code IS NOT NULL AND c.recipient_code IS NOT NULL AND c.actor_code <> c.recipient_code
                GROUP BY 1 ORDER BY events DESC, dyad LIMIT ?""",
             [top],
         )
     click.echo(
-        f"{counts['articles']} articles ({counts['distinct_texts']} distinct texts), {counts['events']} events, "
-        f"{counts['failures']} failures"
+        f"{counts['articles']} articles ({counts['distinct_texts']} distinct texts), {counts['events']} event mentions "
+        f"in {canonical} canonical events, {counts['failures']} failures"
     )
     _write_frame(dyads, "table", None)

@@ -24,10 +24,12 @@ UNDETERMINED = "und"  # too short to tell: coded, since English is by far the li
 
 
 def code_chunk(articles: Sequence[Article]) -> list[StoredArticle | Failure]:
-    """Detect each article's language; code the English ones; keep the others uncoded.
+    """Detect each article's language; code the English ones; keep the others uncoded; take
+    every article's fingerprint (for near-duplicate and same-story detection).
 
     A document that breaks the coder becomes a ``Failure`` naming where it came from.
     """
+    from detente.dedup.fingerprints import fingerprint
     from detente.ingest.language import detect_language
     from detente.pipeline import CodedArticle, code_articles
 
@@ -51,7 +53,11 @@ def code_chunk(articles: Sequence[Article]) -> list[StoredArticle | Failure]:
             # code_articles names failures by doc_id; report them where the user can find them
             where = origins.get(result.where, result.where)
             outcomes[result.where] = Failure(where, result.reason, stage=result.stage)
-    return [outcomes[a.doc_id] for a in articles if a.doc_id in outcomes]
+    ordered = [outcomes[a.doc_id] for a in articles if a.doc_id in outcomes]
+    for outcome in ordered:
+        if isinstance(outcome, StoredArticle):
+            outcome.fingerprint = fingerprint(outcome.article.text, outcome.article.title)
+    return ordered
 
 
 def _warm_worker() -> None:

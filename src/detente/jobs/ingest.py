@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from detente.dedup.clusters import cluster_events
+from detente.dedup.duplicates import group_duplicates
 from detente.ingest.sources import FieldMap, iter_documents
 from detente.jobs.coding import chunked, code_chunks
 from detente.jobs.progress import NoProgress, Progress
@@ -45,6 +47,8 @@ class IngestSummary:
     copies_of_stored_text: int = 0  # new articles whose text is already stored from another source
     failed: int = 0
     events: int = 0
+    canonical_events: int = 0  # clusters created or updated by this run
+    near_duplicates: int = 0  # stored articles that joined another article's duplicate group
     seconds: float = 0.0
     languages: dict[str, int] = field(default_factory=dict)
     run_id: str = ""
@@ -57,7 +61,9 @@ class IngestSummary:
             parts.append(f"{self.repeated_in_input} repeated in the input")
         if self.copies_of_stored_text:
             parts.append(f"{self.copies_of_stored_text} copies of a stored text from another source")
-        text = ", ".join(parts) + f"; {self.events} events"
+        text = ", ".join(parts) + f"; {self.events} event mentions"
+        if self.canonical_events:
+            text += f" in {self.canonical_events} canonical events (touched by this run)"
         if self.failed:
             text += f"; {self.failed} failed (see `detente failures`)"
         rate = self.stored / self.seconds if self.seconds else 0.0
@@ -128,6 +134,7 @@ def ingest(
 
         languages: Counter[str] = Counter()
         model = ""
+        stored_ids: list[str] = []
         progress.start(len(todo), "articles")
         # each worker process loads the spaCy model (~3 s): not worth it for a handful of articles
         workers = workers if len(todo) > SMALL_BATCH else 1
@@ -141,6 +148,7 @@ def ingest(
             store.record_failures(problems, run_id)
             summary.failed += len(problems)
             for item in batch:
+                stored_ids.append(item.article.doc_id)
                 languages[item.article.language or "und"] += 1
                 summary.stored += 1
                 summary.coded += item.status == "coded"
@@ -148,6 +156,10 @@ def ingest(
                 summary.events += len(item.events)
             progress.advance(len(chunk))
         summary.languages = dict(languages)
+        if stored_ids:
+            changed = group_duplicates(store, stored_ids)
+            summary.near_duplicates = sum(1 for a, g in changed.items() if a != g)
+            summary.canonical_events = cluster_events(store, stored_ids).clusters
     finally:
         progress.finish()
         summary.seconds = time.monotonic() - started
@@ -196,6 +208,7 @@ def recode(
     started = time.monotonic()
     run_id = store.start_run("recode" + (" --all" if everything else ""), coder)
     ids = store.codable_article_ids(stale_for=None if everything else coder)
+    recoded: list[str] = []
     progress.start(len(ids), "articles")
     try:
         id_chunks = [ids[i : i + chunk_size] for i in range(0, len(ids), chunk_size)]
@@ -217,7 +230,10 @@ def recode(
                 summary.added += sum((after - before).values())
                 summary.removed += sum((before - after).values())
                 summary.changed_articles += before != after
+                recoded.append(article_id)
             progress.advance(len(chunk))
+        if recoded:
+            cluster_events(store, recoded)
     finally:
         progress.finish()
         summary.seconds = time.monotonic() - started

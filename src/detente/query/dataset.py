@@ -60,25 +60,30 @@ class Dataset:
         raise ValueError(f"as_={as_!r}: use one of {', '.join(FRAMES)}")
 
     def events(
-        self, where: EventFilter | None = None, *, limit: int | None = None, as_: str = "pandas", **conditions: Any
+        self, where: EventFilter | None = None, *, level: str = "event", limit: int | None = None,
+        as_: str = "pandas", **conditions: Any,
     ) -> Any:
-        """Events matching ``where`` or keyword ``conditions`` (see ``EventFilter``), oldest first."""
-        return self._frame(*events_sql(where or make_filter(**conditions), limit=limit), as_=as_)
+        """Events matching ``where`` or keyword ``conditions`` (see ``EventFilter``), oldest first:
+        canonical events (each real event once, ``level="event"``) or every mention."""
+        return self._frame(*events_sql(where or make_filter(**conditions), limit=limit, level=level), as_=as_)
 
     def panel(
         self, unit: str = "dyad", freq: str = "month", measure: str = "count",
-        where: EventFilter | None = None, *, as_: str = "pandas", **conditions: Any,
+        where: EventFilter | None = None, *, level: str = "event", as_: str = "pandas", **conditions: Any,
     ) -> Any:
         """The zero-filled unit × period panel (see ``detente.query.panel``)."""
-        query, params = panel_sql(where or make_filter(**conditions), unit=unit, freq=freq, measure=measure)
+        query, params = panel_sql(where or make_filter(**conditions), unit=unit, freq=freq, measure=measure, level=level)
         return self._frame(query, params, as_=as_)
 
     def export(
-        self, fmt: str, out: IO[str] | str, where: EventFilter | None = None, *, with_text: bool = False, **conditions: Any
+        self, fmt: str, out: IO[str] | str, where: EventFilter | None = None, *, level: str = "event",
+        with_text: bool = False, **conditions: Any,
     ) -> int:
-        """Write events in ``fmt`` (plover-jsonl, polecat-tsv, csv, parquet); all modalities by default."""
-        conditions.setdefault("modalities", ())
-        return export(self.store.con, fmt, out, where or make_filter(**conditions), with_text=with_text)
+        """Write events in ``fmt`` (plover-jsonl, polecat-tsv, csv, parquet): canonical events, or
+        every mention (all modalities by default) with the ``link`` to its canonical event."""
+        if level == "mention":
+            conditions.setdefault("modalities", ())
+        return export(self.store.con, fmt, out, where or make_filter(**conditions), with_text=with_text, level=level)
 
     def failures(self, *, as_: str = "pandas") -> Any:
         return self._frame(

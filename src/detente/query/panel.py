@@ -15,12 +15,35 @@ from typing import Any
 
 from detente.query.filters import EventFilter
 
-EVENT_COLUMNS = (
-    "e.event_id", "e.article_id", "e.date_value AS date", "e.event", "e.mode",
+LEVELS = ("event", "mention")
+# Canonical events as filters and panels see them: a reciprocal event (a meeting of A and B) is
+# stored once, A→B, and appears here a second time as B→A, so that directed dyads, actors and
+# recipients count it on both sides; ``flipped`` tells the copies apart.
+EVENT_SOURCE = """(
+    SELECT *, false AS flipped FROM event_clusters
+    UNION ALL
+    SELECT * REPLACE (recipient_code AS actor_code, actor_code AS recipient_code,
+                      recipient_sector AS actor_sector, actor_sector AS recipient_sector,
+                      recipient_name AS actor_name, actor_name AS recipient_name), true AS flipped
+    FROM event_clusters WHERE reciprocal
+)"""
+# what a row is: a canonical event (a cluster of mentions, dedup/clusters.py) or one mention
+TABLES = {"event": EVENT_SOURCE, "mention": "events"}
+
+MENTION_COLUMNS = (
+    "e.event_id", "mc.cluster_id", "e.article_id", "e.date_value AS date", "e.event", "e.mode",
     "e.actor_code", "e.actor_sector", "coalesce(e.actor_name, e.actor_text) AS actor",
     "e.recipient_code", "e.recipient_sector", "coalesce(e.recipient_name, e.recipient_text) AS recipient",
     "e.place", "e.place_country", "e.quad_code", "e.event_scale", "e.cameo", "e.modality", "e.confidence",
     "e.trigger_text AS trigger", "e.sentence", "a.title", "a.source", "a.url", "a.published",
+)
+CLUSTER_COLUMNS = (
+    "e.cluster_id", "e.date_value AS date", "e.event", "e.mode",
+    "e.actor_code", "e.actor_sector", "e.actor_name AS actor",
+    "e.recipient_code", "e.recipient_sector", "e.recipient_name AS recipient",
+    "e.place", "e.place_country", "e.quad_code", "e.event_scale", "e.cameo", "e.confidence",
+    "e.n_mentions", "e.n_articles", "e.n_sources", "e.reciprocal", "e.first_reported", "e.last_reported",
+    "e.trigger_text AS trigger", "e.sentence", "e.article_id", "a.title", "a.source", "a.url",
 )
 
 UNITS = {
@@ -40,20 +63,35 @@ _GRANULARITIES = {
 }
 
 
-def events_sql(where: EventFilter, limit: int | None = None, order: str = "e.event_date, e.article_id, e.sentence_seq") -> tuple[str, list[Any]]:
+def check_level(level: str) -> str:
+    if level not in LEVELS:
+        raise ValueError(f"level {level!r}: use event (canonical events, each counted once) or mention")
+    return level
+
+
+def events_sql(where: EventFilter, limit: int | None = None, level: str = "event") -> tuple[str, list[Any]]:
+    """Events (canonical, or every mention with its cluster) matching ``where``, oldest first."""
     clause, params = where.sql()
-    query = (
-        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events e JOIN articles a USING (article_id) "
-        f"WHERE {clause} ORDER BY {order}"
-    )
+    if check_level(level) == "event":
+        query = (
+            f"SELECT {', '.join(CLUSTER_COLUMNS)} FROM {EVENT_SOURCE} e JOIN articles a USING (article_id) "
+            f"WHERE {clause} QUALIFY row_number() OVER (PARTITION BY e.cluster_id ORDER BY e.flipped) = 1 "
+            "ORDER BY e.event_date, e.first_reported, e.cluster_id"
+        )
+    else:
+        query = (
+            f"SELECT {', '.join(MENTION_COLUMNS)} FROM events e JOIN articles a USING (article_id) "
+            f"LEFT JOIN mention_clusters mc ON mc.event_id = e.event_id AND mc.article_id = e.article_id "
+            f"WHERE {clause} ORDER BY e.event_date, e.article_id, e.sentence_seq"
+        )
     if limit is not None:
         query += f" LIMIT {int(limit)}"
     return query, params
 
 
-def _unit_rows(unit: str) -> str:
+def _unit_rows(unit: str, table: str) -> str:
     """The events of the filter, with the panel unit as columns (``country``: each side once)."""
-    base = "SELECT e.*, date_trunc('{freq}', e.event_date)::DATE AS period FROM events e WHERE {where}"
+    base = "SELECT e.*, date_trunc('{freq}', e.event_date)::DATE AS period FROM %s e WHERE {where}" % table
     if unit == "dyad":
         return f"SELECT period, actor_code AS actor, recipient_code AS recipient, quad_code, event_scale FROM ({base}) WHERE actor_code IS NOT NULL AND recipient_code IS NOT NULL"
     if unit in ("actor", "recipient"):
@@ -83,8 +121,11 @@ def _measure_columns(measure: str) -> tuple[str, str]:
     return f"count(*) AS events, {aggregates}", f"coalesce(c.events, 0) AS events, {output}"
 
 
-def panel_sql(where: EventFilter, unit: str = "dyad", freq: str = "month", measure: str = "count") -> tuple[str, list[Any]]:
-    """SQL for the zero-filled panel of ``unit`` by ``freq`` (see the module docstring)."""
+def panel_sql(
+    where: EventFilter, unit: str = "dyad", freq: str = "month", measure: str = "count", level: str = "event"
+) -> tuple[str, list[Any]]:
+    """SQL for the zero-filled panel of ``unit`` by ``freq`` (see the module docstring), counting
+    canonical events (``level="event"``) or mentions."""
     if unit not in UNITS:
         raise ValueError(f"unit {unit!r}: use one of {', '.join(UNITS)}")
     if freq not in FREQUENCIES:
@@ -94,7 +135,10 @@ def panel_sql(where: EventFilter, unit: str = "dyad", freq: str = "month", measu
     clause, params = where.sql()
     precise = ", ".join(f"'{g}'" for g in _GRANULARITIES[freq])
     clause = f"{clause} AND e.event_date IS NOT NULL AND e.date_granularity IN ({precise})"
-    rows = _unit_rows(unit).format(freq=freq, where=clause)
+    table = TABLES[check_level(level)]
+    if level == "event" and unit in ("country", "place"):
+        table = "event_clusters"  # each side once: the reciprocal copy would count both sides twice
+    rows = _unit_rows(unit, table).format(freq=freq, where=clause)
     if unit == "country":
         params = params + params  # the clause appears twice
     keys = UNITS[unit]

@@ -21,16 +21,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
 from detente.records import Article, Event, Failure
-from detente.store.rows import article_row, entity_rows, event_row, failure_id
+from detente.store.rows import article_row, entity_rows, event_row, failure_id, fingerprint_rows
 from detente.store.schema import MIGRATIONS, SCHEMA_VERSION
 
+if TYPE_CHECKING:
+    from detente.dedup.fingerprints import Fingerprint
+
 DEFAULT_DB = "detente.duckdb"
+FINGERPRINT_SCHEMA = pa.schema([("article_id", pa.string()), ("minhash", pa.list_(pa.uint64())), ("credit", pa.string())])
 _LOCK_PID = re.compile(r"Conflicting lock is held in (?P<exe>.*?) \(PID (?P<pid>\d+)\)")
 
 
@@ -132,6 +136,7 @@ class StoredArticle:
     events: list[Event]
     status: str  # "coded" or "not-english"
     language_confidence: float | None = None
+    fingerprint: Fingerprint | None = None  # for near-duplicate and same-story detection
 
 
 class Store:
@@ -197,10 +202,12 @@ class Store:
             raise
         self.con.commit()
 
-    def _insert(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+    def insert_rows(self, table: str, rows: Sequence[dict[str, Any]], schema: pa.Schema | None = None) -> None:
+        """Insert dict rows through Arrow (DuckDB's executemany is ~100× slower); ``schema`` where
+        inference would be wrong (unsigned 64-bit hashes)."""
         if not rows:
             return
-        batch = pa.Table.from_pylist(list(rows))
+        batch = pa.Table.from_pylist(list(rows), schema=schema)
         name = f"_batch_{table}"
         self.con.register(name, batch)
         try:
@@ -230,7 +237,7 @@ class Store:
         """Store a batch of articles with all their events, in one transaction: a crash leaves
         each article either wholly stored or absent."""
         now = now_utc()
-        articles, events, entities = [], [], []
+        articles, events, entities, prints, bands, terms = [], [], [], [], [], []
         for item in batch:
             articles.append(article_row(
                 item.article, status=item.status, n_events=len(item.events), coder=coder, model=model,
@@ -239,18 +246,26 @@ class Store:
             for event in item.events:
                 events.append(event_row(event))
                 entities.extend(entity_rows(event))
+            if item.fingerprint is not None:
+                head, more_bands, more_terms = fingerprint_rows(item.article.doc_id, item.fingerprint)
+                prints.append(head)
+                bands.extend(more_bands)
+                terms.extend(more_terms)
         with self.transaction():
-            self._insert("articles", articles)
-            self._insert("events", events)
-            self._insert("entities", entities)
+            self.insert_rows("articles", articles)
+            self.insert_rows("events", events)
+            self.insert_rows("entities", entities)
+            self.insert_rows("article_fingerprints", prints, FINGERPRINT_SCHEMA)
+            self.insert_rows("article_bands", bands)
+            self.insert_rows("article_terms", terms)
 
     def replace_events(self, article_id: str, events: Sequence[Event], coder: str, model: str) -> None:
         """Swap an article's events for a new coding of it, atomically."""
         with self.transaction() as con:
             con.execute("DELETE FROM entities WHERE article_id = ?", [article_id])
             con.execute("DELETE FROM events WHERE article_id = ?", [article_id])
-            self._insert("events", [event_row(e) for e in events])
-            self._insert("entities", [row for e in events for row in entity_rows(e)])
+            self.insert_rows("events", [event_row(e) for e in events])
+            self.insert_rows("entities", [row for e in events for row in entity_rows(e)])
             con.execute(
                 "UPDATE articles SET n_events = ?, coder = ?, model = ?, coded_at = ?, status = 'coded' WHERE article_id = ?",
                 [len(events), coder, model, now_utc(), article_id],

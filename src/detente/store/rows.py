@@ -10,9 +10,12 @@ import hashlib
 import json
 import unicodedata
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from detente.records import Article, Entity, Event, Failure, to_jsonable
+
+if TYPE_CHECKING:
+    from detente.dedup.fingerprints import Fingerprint
 
 
 def content_hash(text: str) -> str:
@@ -171,3 +174,11 @@ def event_fingerprint(record_json: str) -> str:
     record.pop("coder", None)
     record.pop("model", None)
     return hashlib.sha1(json.dumps(record, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def fingerprint_rows(article_id: str, fp: Fingerprint) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of ``article_fingerprints``, ``article_bands`` and ``article_terms`` for one article."""
+    head = {"article_id": article_id, "minhash": list(fp.minhash), "credit": fp.credit}
+    bands = [{"band": i, "bucket": key, "article_id": article_id} for i, key in enumerate(fp.bands)]
+    terms = [{"article_id": article_id, "term": t, "weight": w} for t, w in zip(fp.terms, fp.weights, strict=True)]
+    return head, bands, terms

@@ -147,4 +147,77 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        2,
+        "de-duplication: article fingerprints and groups, event clusters, cluster decisions",
+        (
+            """CREATE TABLE article_fingerprints (
+                article_id VARCHAR PRIMARY KEY,
+                minhash UBIGINT[] NOT NULL,
+                credit VARCHAR
+            )""",
+            # LSH buckets: articles sharing a (band, bucket) are near-duplicate candidates
+            "CREATE TABLE article_bands (band SMALLINT NOT NULL, bucket BIGINT NOT NULL, article_id VARCHAR NOT NULL)",
+            "CREATE INDEX article_bands_bucket ON article_bands (band, bucket)",
+            # the article's top content terms: cosine similarity of what two articles report
+            "CREATE TABLE article_terms (article_id VARCHAR NOT NULL, term VARCHAR NOT NULL, weight FLOAT NOT NULL)",
+            "CREATE INDEX article_terms_article ON article_terms (article_id)",
+            """CREATE TABLE article_groups (
+                article_id VARCHAR PRIMARY KEY,
+                dup_group VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE mention_clusters (
+                event_id VARCHAR NOT NULL,
+                article_id VARCHAR NOT NULL,
+                cluster_id VARCHAR NOT NULL
+            )""",
+            "CREATE INDEX mention_clusters_cluster ON mention_clusters (cluster_id)",
+            "CREATE INDEX mention_clusters_event ON mention_clusters (event_id)",
+            """CREATE TABLE event_clusters (
+                cluster_id VARCHAR PRIMARY KEY,
+                event VARCHAR NOT NULL,
+                mode VARCHAR,
+                actor_code VARCHAR,
+                actor_sector VARCHAR,
+                actor_name VARCHAR,
+                recipient_code VARCHAR,
+                recipient_sector VARCHAR,
+                recipient_name VARCHAR,
+                event_date DATE,
+                date_value VARCHAR,
+                date_granularity VARCHAR,
+                place VARCHAR,
+                place_country VARCHAR,
+                lat DOUBLE,
+                lon DOUBLE,
+                quad_code INTEGER NOT NULL,
+                event_scale DOUBLE,
+                cameo VARCHAR,
+                modality VARCHAR NOT NULL,
+                confidence DOUBLE,
+                n_mentions INTEGER NOT NULL,
+                n_articles INTEGER NOT NULL,
+                n_sources INTEGER NOT NULL,
+                n_outlets INTEGER NOT NULL,
+                reciprocal BOOLEAN NOT NULL,
+                first_reported DATE,
+                last_reported DATE,
+                article_id VARCHAR NOT NULL,
+                event_id VARCHAR NOT NULL,
+                sentence VARCHAR,
+                trigger_text VARCHAR
+            )""",
+            """CREATE TABLE cluster_decisions (
+                decision_id VARCHAR PRIMARY KEY,
+                kind VARCHAR NOT NULL,
+                mentions VARCHAR[] NOT NULL,
+                others VARCHAR[] NOT NULL,
+                made_at TIMESTAMP NOT NULL,
+                note VARCHAR
+            )""",
+        ),
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,467 @@
+"""Event mentions → canonical events.
+
+>>> summary = cluster_events(store)                    # doctest: +SKIP   (rebuild everything)
+>>> summary = cluster_events(store, ["a17", "a18"])    # doctest: +SKIP   (after ingesting two articles)
+>>> summary.mentions, summary.clusters                 # doctest: +SKIP
+(299, 181)
+
+A mention is one asserted event record (one sentence, one ordered dyad). Two mentions are
+candidates when their types are compatible (``data/type_classes.tsv``), their dyads are the same
+either way round, and their dates can be the same day: a day from the text is [d, d+1] (time
+zones), a publication-dated event [p-2, p], a month or a year its whole span. Blocking by (type
+class, dyad, week) keeps the candidate pairs near-linear in the number of mentions.
+
+A candidate pair is linked when the places and modes agree (a phone call is not the meeting of
+the next day) and the two reports are about the same story:
+the same article, copies of one text (same duplicate group), or articles whose content terms
+have a cosine of at least ``SAME_STORY_COSINE`` (``SAME_ACTOR_COSINE`` when they also name the
+same person or organisation). Linked mentions form clusters by union-find, strongest links
+first, honouring a person's split and merge decisions (``decisions.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from detente.dedup.decisions import Constraints, load_constraints
+from detente.store.database import Store
+
+SAME_STORY_COSINE = 0.2
+SAME_ACTOR_COSINE = 0.1
+# Two articles this close in content report one story: their mentions of the same quad class
+# (verbal/material cooperation/conflict) on compatible dates are one event, whichever verb each
+# outlet chose (one writes "criticised", another "demanded") and however each resolved the actors,
+# as long as the country codes do not contradict.
+SAME_STORY_STRONG_COSINE = 0.25
+STORY_BLOCKING_TERMS = 8  # articles are story candidates when they share one of their top terms
+STORY_DAYS = 14  # ...and were published within this many days of each other
+MAX_DISTANCE_KM = 150.0
+BUCKET_DAYS = 7
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+@lru_cache(maxsize=1)
+def type_classes() -> dict[str, str]:
+    rows: dict[str, str] = {}
+    lines = [ln for ln in (_DATA / "type_classes.tsv").read_text("utf-8").splitlines() if ln and not ln.startswith("#")]
+    for line in lines[1:]:
+        event_type, cls = line.split("\t")
+        rows[event_type] = cls
+    return rows
+
+
+_PRONOUNS = ("he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their", "our", "him", "them", "us")
+
+
+def _name_key(side: str) -> str:
+    """SQL: a lowercase surname-like key of a side's name ("Mitt Romney", "Romney's" → romney),
+    for actors the knowledge base does not know; NULL for pronouns and descriptions."""
+    name = f"coalesce(e.{side}_name, e.{side}_text)"
+    pronouns = ", ".join(f"'{p}'" for p in _PRONOUNS)
+    return (
+        f"CASE WHEN regexp_matches({name}, '^[A-Z]') AND lower({name}) NOT IN ({pronouns}) "
+        f"THEN nullif(lower(regexp_extract({name}, '([A-Z][A-Za-z-]{{2,}})(?:''s|’s)?\\s*$', 1)), '') END"
+    )
+
+
+_MENTIONS = """
+    SELECT e.event_id, e.article_id, e.event, e.mode, e.actor_code, e.actor_sector, e.actor_name,
+           e.recipient_code, e.recipient_sector, e.recipient_name, e.date_value, e.date_granularity,
+           e.date_source, e.place, e.place_country, e.lat, e.lon, e.quad_code, e.event_scale, e.cameo,
+           e.confidence, e.sentence, e.trigger_text, a.published, a.source,
+           coalesce(g.dup_group, e.article_id) AS dup_group,
+           coalesce(t.cls, e.event) AS type_class,
+           {actor_key} AS actor_key, {recipient_key} AS recipient_key,
+           list_filter([e.actor_code, e.recipient_code, 'n:' || {actor_key}, 'n:' || {recipient_key}],
+                       lambda k: k IS NOT NULL) AS keys,
+           CASE WHEN e.event_date IS NULL THEN a.published - 2
+                WHEN e.date_granularity = 'day' AND e.date_source = 'publication' THEN e.event_date - 2
+                ELSE e.event_date END AS lo,
+           CASE WHEN e.event_date IS NULL THEN a.published
+                WHEN e.date_granularity = 'day' AND e.date_source = 'publication' THEN e.event_date
+                WHEN e.date_granularity = 'day' THEN e.event_date + 1
+                WHEN e.date_granularity = 'month' THEN last_day(e.event_date)
+                ELSE (e.event_date + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE END AS hi
+    FROM events e JOIN articles a USING (article_id)
+    LEFT JOIN article_groups g USING (article_id)
+    LEFT JOIN _type_classes t ON t.type = e.event
+    WHERE e.modality = 'asserted' {scope}
+"""
+
+_PAIRS = """
+    WITH m AS (SELECT * FROM _mentions WHERE lo IS NOT NULL),
+    mk AS (SELECT event_id, type_class, lo, hi, unnest(keys) AS key FROM m),
+    mb AS (
+        SELECT event_id, type_class, key,
+               unnest(range(date_diff('day', DATE '1970-01-01', lo) // {bucket},
+                            date_diff('day', DATE '1970-01-01', hi) // {bucket} + 1)) AS bucket
+        FROM mk
+    ),
+    cand AS (
+        SELECT DISTINCT a.event_id AS x, b.event_id AS y FROM mb a JOIN mb b
+        ON a.type_class = b.type_class AND a.key = b.key AND a.bucket = b.bucket AND a.event_id < b.event_id
+    ),
+    pairs AS (
+        SELECT c.x, c.y, mx.article_id AS ax, my.article_id AS ay,
+               mx.article_id = my.article_id AS same_article,
+               mx.dup_group = my.dup_group AS same_group
+        FROM cand c JOIN m mx ON mx.event_id = c.x JOIN m my ON my.event_id = c.y
+        WHERE mx.lo <= my.hi AND my.lo <= mx.hi
+          AND NOT (mx.place_country IS NOT NULL AND my.place_country IS NOT NULL AND mx.place_country <> my.place_country)
+          AND NOT (mx.mode IS NOT NULL AND my.mode IS NOT NULL AND mx.mode <> my.mode)
+          AND NOT (mx.lat IS NOT NULL AND my.lat IS NOT NULL AND
+                   6371 * 2 * asin(sqrt(pow(sin(radians(my.lat - mx.lat) / 2), 2) +
+                       cos(radians(mx.lat)) * cos(radians(my.lat)) * pow(sin(radians(my.lon - mx.lon) / 2), 2))) > {km})
+    ),
+    story AS (
+        SELECT p.ax, p.ay, sum(tx.weight * ty.weight) AS cosine
+        FROM (SELECT DISTINCT ax, ay FROM pairs WHERE NOT same_article AND NOT same_group) p
+        JOIN article_terms tx ON tx.article_id = p.ax
+        JOIN article_terms ty ON ty.article_id = p.ay AND ty.term = tx.term
+        GROUP BY p.ax, p.ay
+    )
+    SELECT p.x, p.y, p.same_article, p.same_group, coalesce(s.cosine, 0) AS cosine
+    FROM pairs p LEFT JOIN story s ON s.ax = p.ax AND s.ay = p.ay
+"""
+
+
+def _mentions_sql(scope: str) -> str:
+    return _MENTIONS.format(scope=scope, actor_key=_name_key("actor"), recipient_key=_name_key("recipient"))
+
+
+def same_actors(x: dict[str, Any], y: dict[str, Any]) -> bool:
+    """Can two mentions be about the same participants? Sides are matched directly or swapped
+    (reciprocal reports); a side's country code and name key must agree where both are known,
+    and at least one side must agree positively (an unknown side matches anything)."""
+
+    def sides(m: dict[str, Any]) -> list[tuple[Any, Any]]:
+        return [(m["actor_code"], m["actor_key"]), (m["recipient_code"], m["recipient_key"])]
+
+    def align(first: list[tuple[Any, Any]], second: list[tuple[Any, Any]]) -> bool:
+        positive = False
+        for (code_a, key_a), (code_b, key_b) in zip(first, second, strict=True):
+            if (code_a and code_b and code_a != code_b) or (key_a and key_b and key_a != key_b):
+                return False
+            positive = positive or bool(code_a and code_a == code_b) or bool(key_a and key_a == key_b)
+        return positive
+
+    a, b = sides(x), sides(y)
+    return align(a, b) or align(a, b[::-1])
+
+
+def link_score(x: dict[str, Any], y: dict[str, Any], same_article: bool, same_group: bool, cosine: float) -> float:
+    """How strongly two candidate mentions are one event (0: not linked)."""
+    if not same_actors(x, y):
+        return 0.0
+    if same_article:
+        return 3.0
+    if same_group:
+        return 2.5
+    named = any(
+        k and k in (y["actor_key"], y["recipient_key"]) for k in (x["actor_key"], x["recipient_key"])
+    )
+    if cosine >= SAME_STORY_COSINE or (named and cosine >= SAME_ACTOR_COSINE):
+        return 1.0 + cosine
+    return 0.0
+
+
+_STORY_PAIRS = """
+    WITH arts AS (SELECT DISTINCT m.article_id, a.published FROM _mentions m JOIN articles a USING (article_id)),
+    top AS (
+        SELECT t.article_id, t.term FROM (
+            SELECT article_id, term, row_number() OVER (PARTITION BY article_id ORDER BY weight DESC, term) AS r
+            FROM article_terms WHERE article_id IN (SELECT article_id FROM arts)
+        ) t WHERE t.r <= {terms}
+    ),
+    ap AS (
+        SELECT DISTINCT t1.article_id AS ax, t2.article_id AS ay FROM top t1
+        JOIN top t2 ON t1.term = t2.term AND t1.article_id < t2.article_id
+        JOIN arts p1 ON p1.article_id = t1.article_id JOIN arts p2 ON p2.article_id = t2.article_id
+        WHERE p1.published IS NULL OR p2.published IS NULL OR abs(date_diff('day', p1.published, p2.published)) <= {days}
+    ),
+    close AS (
+        SELECT ap.ax, ap.ay, sum(x.weight * y.weight) AS cosine FROM ap
+        JOIN article_terms x ON x.article_id = ap.ax
+        JOIN article_terms y ON y.article_id = ap.ay AND y.term = x.term
+        GROUP BY ap.ax, ap.ay HAVING sum(x.weight * y.weight) >= {strong}
+    )
+    SELECT mx.event_id, my.event_id, c.cosine
+    FROM close c JOIN _mentions mx ON mx.article_id = c.ax JOIN _mentions my ON my.article_id = c.ay
+    WHERE mx.quad_code = my.quad_code AND mx.lo <= my.hi AND my.lo <= mx.hi
+      AND NOT (mx.place_country IS NOT NULL AND my.place_country IS NOT NULL AND mx.place_country <> my.place_country)
+      AND NOT (mx.mode IS NOT NULL AND my.mode IS NOT NULL AND mx.mode <> my.mode)
+"""
+
+
+def codes_agree(x: dict[str, Any], y: dict[str, Any]) -> bool:
+    """No contradiction between the country codes of two mentions, directly or swapped."""
+    a = (x["actor_code"], x["recipient_code"])
+    b = (y["actor_code"], y["recipient_code"])
+    return any(
+        all(not (p and q and p != q) for p, q in zip(a, other, strict=True)) for other in (b, b[::-1])
+    )
+
+
+@dataclass(slots=True)
+class ClusterSummary:
+    mentions: int = 0
+    clusters: int = 0
+    links: int = 0
+    candidate_pairs: int = 0
+    multi_article: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (
+            f"{self.mentions} asserted mentions → {self.clusters} canonical events "
+            f"({self.multi_article} reported by several articles; {self.links} links of {self.candidate_pairs} candidate pairs)"
+        )
+
+
+class _Components:
+    """Union-find that refuses three kinds of union: one a person's split decision forbids; one
+    that would put two differently typed mentions of the same article in one event (an article
+    that reports an accusation and a demand distinguishes them itself); and one that would join
+    two different modes (a phone call and a visit)."""
+
+    def __init__(self, rows: dict[str, dict[str, Any]], constraints: Constraints) -> None:
+        self.parent = {i: i for i in rows}
+        self.types: dict[str, dict[str, str]] = {i: {r["article_id"]: r["type_class"]} for i, r in rows.items()}
+        self.modes: dict[str, str | None] = {i: r["mode"] for i, r in rows.items()}
+        self.tags: dict[str, set[tuple[str, int]]] = {}
+        for item, tags in constraints.tags.items():
+            if item in self.parent:
+                self.tags[item] = set(tags)
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        ta, tb = self.tags.get(ra, set()), self.tags.get(rb, set())
+        if any((decision, 1 - side) in tb for decision, side in ta):
+            return False  # a person said these belong apart
+        types_a, types_b = self.types[ra], self.types[rb]
+        if any(types_b.get(article, cls) != cls for article, cls in types_a.items()):
+            return False
+        mode_a, mode_b = self.modes[ra], self.modes[rb]
+        if mode_a and mode_b and mode_a != mode_b:
+            return False  # a mode-less report must not bridge a phone call and a visit
+        keep, drop = (ra, rb) if ra < rb else (rb, ra)
+        self.parent[drop] = keep
+        self.types[keep] = types_a | types_b
+        self.modes[keep] = mode_a or mode_b
+        del self.types[drop], self.modes[drop]
+        if ta or tb:
+            self.tags[keep] = ta | tb
+        return True
+
+
+def _mode(values: Iterable[Any]) -> Any:
+    counts = Counter(v for v in values if v is not None)
+    if not counts:
+        return None
+    best = max(counts.values())
+    return min(v for v, n in counts.items() if n == best)  # ties: the smallest, for stable output
+
+
+def _best_date(rows: Sequence[dict[str, Any]]) -> tuple[str | None, str | None]:
+    """The most precise date the most reports give, text dates before publication dates."""
+    for granularity in ("day", "month", "year"):
+        stated = [r["date_value"] for r in rows if r["date_source"] == "text" and r["date_granularity"] == granularity]
+        if stated:
+            return _mode(stated), granularity
+    fallback = sorted(r["date_value"] for r in rows if r["date_value"])
+    return (fallback[0], _mode(r["date_granularity"] for r in rows)) if fallback else (None, None)
+
+
+def _best_dyad(rows: Sequence[dict[str, Any]]) -> tuple[str, str]:
+    """The (actor, recipient) codes most reports support: a report with an unknown side supports
+    every dyad that agrees on its known side; ties go to the more specific dyad, then the first
+    in alphabetical order (for stable output)."""
+    dyads = {(r["actor_code"] or "", r["recipient_code"] or "") for r in rows}
+
+    def backing(dyad: tuple[str, str]) -> int:
+        return sum(
+            all(not side or side == want for side, want in zip((r["actor_code"], r["recipient_code"]), dyad, strict=True))
+            for r in rows
+        )
+
+    return min(dyads, key=lambda d: (-backing(d), -sum(bool(code) for code in d), d))
+
+
+def summarise(cluster_id: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The canonical event of a cluster of mentions: best-supported type, dyad, date, place."""
+    event = _mode(r["event"] for r in rows)
+    dyad = _best_dyad([r for r in rows if r["event"] == event])
+    agreeing = [r for r in rows if r["event"] == event and (r["actor_code"] or "", r["recipient_code"] or "") == dyad]
+    date_value, granularity = _best_date(rows)
+    place = _mode(r["place"] for r in rows)
+    located = next((r for r in rows if r["place"] == place), None) if place else None
+    by_group: dict[str, float] = {}
+    for r in rows:
+        by_group[r["dup_group"]] = max(by_group.get(r["dup_group"], 0.0), r["confidence"] or 0.0)
+    confidence = 1 - math.prod(1 - min(c, 0.99) for c in by_group.values())
+    # the representative mention: the earliest report that agrees with the cluster, most confident first
+    lead = min(agreeing, key=lambda r: (r["published"] or date.max, -(r["confidence"] or 0), r["event_id"]))
+    published = [r["published"] for r in rows if r["published"] is not None]
+    return {
+        "cluster_id": cluster_id,
+        "event": event,
+        "mode": _mode(r["mode"] for r in agreeing),
+        "actor_code": dyad[0] or None,
+        "actor_sector": _mode(r["actor_sector"] for r in agreeing),
+        "actor_name": _mode(r["actor_name"] for r in agreeing),
+        "recipient_code": dyad[1] or None,
+        "recipient_sector": _mode(r["recipient_sector"] for r in agreeing),
+        "recipient_name": _mode(r["recipient_name"] for r in agreeing),
+        "date_value": date_value,
+        "date_granularity": granularity,
+        "place": place,
+        "place_country": located["place_country"] if located else _mode(r["place_country"] for r in rows),
+        "lat": located["lat"] if located else None,
+        "lon": located["lon"] if located else None,
+        "quad_code": lead["quad_code"],
+        "event_scale": lead["event_scale"],
+        "cameo": lead["cameo"],
+        "modality": "asserted",
+        "confidence": round(confidence, 4),
+        "n_mentions": len(rows),
+        "n_articles": len({r["article_id"] for r in rows}),
+        "n_sources": len(by_group),
+        "n_outlets": len({r["source"] or r["dup_group"] for r in rows}),
+        # a joint action (a meeting, an agreement) is reported both ways: count it for both directions
+        "reciprocal": dyad[0] != dyad[1] and any(
+            (r["actor_code"] or "", r["recipient_code"] or "") == (dyad[1], dyad[0]) for r in rows if r["event"] == event
+        ),
+        "first_reported": min(published) if published else None,
+        "last_reported": max(published) if published else None,
+        "article_id": lead["article_id"],
+        "event_id": lead["event_id"],
+        "sentence": lead["sentence"],
+        "trigger_text": lead["trigger_text"],
+    }
+
+
+def cluster_id_for(members: Iterable[str]) -> str:
+    return "c" + hashlib.sha1(min(members).encode("utf-8")).hexdigest()[:19]
+
+
+def _scope_sql(store: Store, article_ids: Sequence[str] | None) -> str:
+    """Incremental runs recluster the blocks the new articles touch, with whole clusters."""
+    if article_ids is None:
+        return ""
+    con = store.con
+    con.execute("CREATE OR REPLACE TEMP TABLE _new_articles AS SELECT unnest(?::VARCHAR[]) AS article_id", [list(article_ids)])
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _all_mentions AS {_mentions_sql('')}")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _scope AS
+        WITH touched AS (
+            SELECT DISTINCT type_class, unnest(keys) AS key, lo, hi FROM _all_mentions
+            WHERE article_id IN (SELECT article_id FROM _new_articles)
+        ),
+        near AS (
+            SELECT DISTINCT m.event_id FROM (SELECT event_id, type_class, lo, hi, unnest(keys) AS key FROM _all_mentions) m
+            JOIN touched t ON m.type_class = t.type_class AND m.key = t.key
+               AND m.lo <= t.hi + {BUCKET_DAYS} AND t.lo <= m.hi + {BUCKET_DAYS}
+            UNION SELECT event_id FROM _all_mentions WHERE article_id IN (SELECT article_id FROM _new_articles)
+        ),
+        -- clusters to rebuild: those of the nearby mentions, and those the new articles were in
+        -- before (a recoded article may have left a cluster that is nowhere near its new events)
+        affected AS (
+            SELECT DISTINCT cluster_id FROM mention_clusters
+            WHERE event_id IN (SELECT event_id FROM near) OR article_id IN (SELECT article_id FROM _new_articles)
+        )
+        SELECT event_id FROM near
+        UNION SELECT event_id FROM mention_clusters WHERE cluster_id IN (SELECT cluster_id FROM affected)"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _affected AS
+           SELECT DISTINCT cluster_id FROM mention_clusters
+           WHERE event_id IN (SELECT event_id FROM _scope) OR article_id IN (SELECT article_id FROM _new_articles)"""
+    )
+    return "AND e.event_id IN (SELECT event_id FROM _scope)"
+
+
+def cluster_events(store: Store, article_ids: Sequence[str] | None = None) -> ClusterSummary:
+    """(Re)build the canonical events: all of them, or those the given new articles touch."""
+    started = time.monotonic()
+    con = store.con
+    classes = pa.table({"type": list(type_classes()), "cls": list(type_classes().values())})
+    con.register("_type_classes", classes)
+    try:
+        scope = _scope_sql(store, article_ids)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _mentions AS {_mentions_sql(scope)}")
+        mentions = con.sql("SELECT * EXCLUDE (lo, hi, keys) FROM _mentions ORDER BY event_id").fetchall()
+        columns = [d[0] for d in con.sql("SELECT * EXCLUDE (lo, hi, keys) FROM _mentions LIMIT 0").description]
+        pairs = con.sql(_PAIRS.format(bucket=BUCKET_DAYS, km=MAX_DISTANCE_KM)).fetchall()
+        story_pairs = con.sql(_STORY_PAIRS.format(
+            terms=STORY_BLOCKING_TERMS, days=STORY_DAYS, strong=SAME_STORY_STRONG_COSINE
+        )).fetchall()
+    finally:
+        con.unregister("_type_classes")
+    rows = {r[0]: dict(zip(columns, r, strict=True)) for r in mentions}
+    constraints = load_constraints(store, rows.keys())
+    components = _Components(rows, constraints)
+    links = 0
+    for a, b in constraints.together:
+        if a in rows and b in rows:
+            links += components.union(a, b)
+    scored = [(link_score(rows[x], rows[y], same_article, same_group, cosine), x, y)
+              for x, y, same_article, same_group, cosine in pairs]
+    scored += [(1.0 + cosine, x, y) for x, y, cosine in story_pairs if codes_agree(rows[x], rows[y])]
+    for score, x, y in sorted(scored, key=lambda p: (-p[0], p[1], p[2])):
+        if score > 0:
+            links += components.union(x, y)
+    members: dict[str, list[str]] = {}
+    for event_id in rows:
+        members.setdefault(components.find(event_id), []).append(event_id)
+    clusters, mention_rows = [], []
+    for group in members.values():
+        cid = cluster_id_for(group)
+        clusters.append(summarise(cid, [rows[e] for e in group]))
+        mention_rows.extend({"event_id": e, "article_id": rows[e]["article_id"], "cluster_id": cid} for e in group)
+    with store.transaction():
+        if article_ids is None:
+            con.execute("DELETE FROM mention_clusters")
+            con.execute("DELETE FROM event_clusters")
+        else:
+            con.execute("DELETE FROM event_clusters WHERE cluster_id IN (SELECT cluster_id FROM _affected)")
+            con.execute(
+                """DELETE FROM mention_clusters WHERE cluster_id IN (SELECT cluster_id FROM _affected)
+                   OR event_id IN (SELECT event_id FROM _mentions)"""
+            )
+        store.insert_rows("event_clusters", [_with_date(c) for c in clusters])
+        store.insert_rows("mention_clusters", mention_rows)
+    return ClusterSummary(
+        mentions=len(rows), clusters=len(clusters), links=links, candidate_pairs=len(pairs) + len(story_pairs),
+        multi_article=sum(c["n_articles"] > 1 for c in clusters), seconds=time.monotonic() - started,
+    )
+
+
+def _with_date(cluster: dict[str, Any]) -> dict[str, Any]:
+    value = cluster["date_value"]
+    if value:
+        parts = [int(p) for p in value.split("-")] + [1, 1]
+        cluster["event_date"] = date(parts[0], parts[1], parts[2])
+    else:
+        cluster["event_date"] = None
+    return cluster
