@@ -57,13 +57,29 @@ def _articles_of(store: Store, event_ids: Sequence[str]) -> list[str]:
     ).fetchall()]
 
 
+def _supersede(store: Store, kind: str, mentions: Sequence[str], others: Sequence[str]) -> None:
+    """The newest decision wins: a merge cancels earlier splits between the mentions it joins;
+    a split takes the mentions it moves out of earlier merges with the mentions that stay."""
+    joined, moved, kept = set(mentions), set(mentions), set(others)
+    for decision_id, old_kind, old_mentions, old_others in store.con.sql(
+        "SELECT decision_id, kind, mentions, others FROM cluster_decisions"
+    ).fetchall():
+        if kind == "merge" and old_kind == "split" and joined & set(old_mentions) and joined & set(old_others):
+            store.con.execute("DELETE FROM cluster_decisions WHERE decision_id = ?", [decision_id])
+        elif kind == "split" and old_kind == "merge" and moved & set(old_mentions) and kept & set(old_mentions):
+            remaining = [m for m in old_mentions if m not in moved]
+            store.con.execute("UPDATE cluster_decisions SET mentions = ? WHERE decision_id = ?", [remaining, decision_id])
+
+
 def _record(store: Store, kind: str, mentions: Sequence[str], others: Sequence[str], note: str | None) -> str:
     key = f"{kind}\n{','.join(sorted(mentions))}\n{','.join(sorted(others))}"
     decision_id = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-    store.con.execute(
-        "INSERT OR REPLACE INTO cluster_decisions VALUES (?, ?, ?, ?, ?, ?)",
-        [decision_id, kind, list(mentions), list(others), now_utc(), note],
-    )
+    with store.transaction():
+        _supersede(store, kind, mentions, others)
+        store.con.execute(
+            "INSERT OR REPLACE INTO cluster_decisions VALUES (?, ?, ?, ?, ?, ?)",
+            [decision_id, kind, list(mentions), list(others), now_utc(), note],
+        )
     return decision_id
 
 
