@@ -5,7 +5,7 @@
     detente panel --unit dyad --freq month   query the store (cli/query.py)
 """
 
-from detente.cli import coding, dedup, query, store  # noqa: F401 - importing registers the commands
+from detente.cli import coding, dedup, query, store, web  # noqa: F401 - importing registers the commands
 from detente.cli.common import main
 
 __all__ = ["main"]

@@ -220,4 +220,28 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        3,
+        "reviews: a person's verdicts and fixes on events, kept across re-coding",
+        (
+            # A review names the mentions it judged (event ids survive re-coding and rebuilds),
+            # and, for a canonical event, the cluster it was made on.
+            """CREATE TABLE reviews (
+                review_id VARCHAR PRIMARY KEY,
+                level VARCHAR NOT NULL,
+                target VARCHAR NOT NULL,
+                mentions VARCHAR[] NOT NULL,
+                verdict VARCHAR NOT NULL,
+                event VARCHAR,
+                actor_code VARCHAR,
+                recipient_code VARCHAR,
+                note VARCHAR,
+                reviewer VARCHAR,
+                made_at TIMESTAMP NOT NULL
+            )""",
+        ),
+    ),
+)
+
 SCHEMA_VERSION = MIGRATIONS[-1].version
