@@ -33,9 +33,14 @@ def _field_options(command):  # type: ignore[no-untyped-def]
 @workers_option
 @click.option("--published", callback=date_option, help="Publication date (YYYY-MM-DD) for documents that carry none.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="dask: code on a Dask cluster and write Parquet to --out (then `detente load`).")
+@click.option("--scheduler", help="Dask scheduler HOST:PORT (default: a LocalCluster on 127.0.0.1).")
+@click.option("--out", type=click.Path(file_okay=False), help="Parquet output directory of --engine dask.")
 @_field_options
 def ingest_command(
     inputs: tuple[str, ...], db: str, workers: int | None, published: date | None, quiet: bool,
+    engine: str, scheduler: str | None, out: str | None,
     id_field: str, text_field: str, title_field: str, date_field: str, url_field: str, source_field: str,
 ) -> None:
     """Read INPUTS (files, folders, globs, URLs: text, Markdown, HTML, JSON Lines, CSV, RSS/Atom,
@@ -51,6 +56,15 @@ def ingest_command(
     from detente.store import Store
 
     fields = FieldMap(id=id_field, text=text_field, title=title_field, date=date_field, url=url_field, source=source_field)
+    if engine == "dask":
+        if not out:
+            raise click.UsageError("--engine dask writes Parquet: give --out DIR (then `detente load DIR`)")
+        from detente.scale.dask_engine import run
+
+        result = run(list(inputs), out, scheduler=scheduler, workers=resolve_workers(workers), fields=fields,
+                     published=published, on_failure=report_failure)
+        click.echo(f"detente: {result.line()}", err=True)
+        sys.exit(1 if result.failed else 0)
     with store_errors(), Store.open(db) as store:
         summary = ingest(
             store, list(inputs), fields=fields, published=published, workers=resolve_workers(workers),
@@ -59,6 +73,20 @@ def ingest_command(
     click.echo(f"detente: {summary.line()}", err=True)
     if summary.failed:
         sys.exit(1)
+
+
+@main.command("load")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@db_option
+def load_command(directory: str, db: str) -> None:
+    """Load the Parquet output of `detente ingest --engine dask` into the database (articles
+    already stored are skipped), then group copies and build canonical events."""
+    from detente.scale.parquet import load
+    from detente.store import Store
+
+    with store_errors(), Store.open(db) as store:
+        result = load(store, directory)
+    click.echo(f"detente: {result.line()}", err=True)
 
 
 @main.command("recode")
