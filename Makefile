@@ -29,7 +29,8 @@ $(VENDOR)/.copied: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/echarts/dist/echarts.min.js node_modules/topojson-client/dist/topojson-client.min.js \
-	   node_modules/world-atlas/countries-110m.json $(VENDOR)/
+	   node_modules/world-atlas/countries-110m.json node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	   node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
 	touch $@
 
 # The browser tests drive Debian's chromium (never `playwright install`, which downloads one).

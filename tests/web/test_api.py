@@ -69,7 +69,7 @@ def test_one_event_comes_with_its_evidence_and_articles(client):
     assert detail["level"] == "event" and detail["event"]["event"] == "CONSULT"
     mention = detail["mentions"][0]
     assert mention["title"] and mention["sentence"]
-    evidence = json.loads(mention["evidence"])
+    evidence = mention["evidence"]
     trigger = evidence["trigger"]
     article = client.get(f"/api/articles/{mention['article_id']}").json()["article"]
     assert article["text"][trigger["start"]:trigger["end"]] == trigger["text"], "spans are offsets into the article"

@@ -61,8 +61,12 @@ def ingest_command(
             raise click.UsageError("--engine dask writes Parquet: give --out DIR (then `detente load DIR`)")
         from detente.scale.dask_engine import run
 
-        result = run(list(inputs), out, scheduler=scheduler, workers=resolve_workers(workers), fields=fields,
-                     published=published, on_failure=report_failure)
+        try:
+            result = run(list(inputs), out, scheduler=scheduler, workers=resolve_workers(workers), fields=fields,
+                         published=published, on_failure=report_failure)
+        except (ConnectionError, FileExistsError, OSError) as err:
+            click.echo(f"detente: error: {err}", err=True)
+            sys.exit(2)
         click.echo(f"detente: {result.line()}", err=True)
         sys.exit(1 if result.failed else 0)
     with store_errors(), Store.open(db) as store:

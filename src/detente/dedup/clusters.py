@@ -230,15 +230,21 @@ class ClusterSummary:
 
 
 class _Components:
-    """Union-find that refuses three kinds of union: one a person's split decision forbids; one
+    """Union-find that refuses four kinds of union: one a person's split decision forbids; one
     that would put two differently typed mentions of the same article in one event (an article
-    that reports an accusation and a demand distinguishes them itself); and one that would join
-    two different modes (a phone call and a visit)."""
+    that reports an accusation and a demand distinguishes them itself); one that would join two
+    different modes (a phone call and a visit); and one that would join two different pairs of
+    countries through reports that leave a side unknown."""
 
     def __init__(self, rows: dict[str, dict[str, Any]], constraints: Constraints) -> None:
         self.parent = {i: i for i in rows}
         self.types: dict[str, dict[str, str]] = {i: {r["article_id"]: r["type_class"]} for i, r in rows.items()}
         self.modes: dict[str, str | None] = {i: r["mode"] for i, r in rows.items()}
+        # the one pair of countries an event is between, once a report names both
+        self.dyads: dict[str, frozenset[str] | None] = {
+            i: frozenset((r["actor_code"], r["recipient_code"])) if r["actor_code"] and r["recipient_code"] else None
+            for i, r in rows.items()
+        }
         self.tags: dict[str, set[tuple[str, int]]] = {}
         for item, tags in constraints.tags.items():
             if item in self.parent:
@@ -265,11 +271,15 @@ class _Components:
         mode_a, mode_b = self.modes[ra], self.modes[rb]
         if mode_a and mode_b and mode_a != mode_b:
             return False  # a mode-less report must not bridge a phone call and a visit
+        dyad_a, dyad_b = self.dyads[ra], self.dyads[rb]
+        if dyad_a and dyad_b and dyad_a != dyad_b:
+            return False  # nor may a report with one side unknown bridge USA-RUS and USA-DEU
         keep, drop = (ra, rb) if ra < rb else (rb, ra)
         self.parent[drop] = keep
         self.types[keep] = types_a | types_b
         self.modes[keep] = mode_a or mode_b
-        del self.types[drop], self.modes[drop]
+        self.dyads[keep] = dyad_a or dyad_b
+        del self.types[drop], self.modes[drop], self.dyads[drop]
         if ta or tb:
             self.tags[keep] = ta | tb
         return True

@@ -8,6 +8,7 @@ shared between threads) with parameters, never with values pasted into SQL.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -112,12 +113,12 @@ def list_events(
 
 
 def _mention_details(cur: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list[dict[str, Any]]:
-    return _records(
+    rows = _records(
         cur,
         f"""SELECT e.event_id, e.article_id, mc.cluster_id, e.event, e.mode, e.modality, e.confidence, e.rule,
                    e.actor_code, e.actor_sector, e.actor_name, e.actor_text, e.recipient_code, e.recipient_sector,
                    e.recipient_name, e.recipient_text, e.date_value, e.date_source, e.place, e.place_country,
-                   e.sentence, e.sentence_start, e.sentence_end, e.trigger_text,
+                   e.sentence, e.sentence_start, e.sentence_end, e.trigger_text, e.quad_code,
                    json_extract(e.record, '$.evidence') AS evidence,
                    a.title, a.source, a.url, a.published
             FROM events e JOIN articles a USING (article_id)
@@ -125,6 +126,9 @@ def _mention_details(cur: duckdb.DuckDBPyConnection, where: str, params: list[An
             WHERE {where} ORDER BY a.published, e.article_id, e.sentence_seq""",
         params,
     )
+    for row in rows:  # DuckDB hands JSON back as text: send it as an object
+        row["evidence"] = json.loads(row["evidence"]) if row["evidence"] else None
+    return rows
 
 
 @router.get("/events/{event_id}", responses=ERRORS)
@@ -220,6 +224,17 @@ def _source(level: Level) -> str:
     return EVENT_SOURCE if level == "event" else "events"
 
 
+def _once(level: Level, clause: str) -> str:
+    """The filtered events with each canonical event once: the copy of a reciprocal event that
+    matches a directional filter (a meeting stored RUS→USA matches ``dyad=USA-RUS`` flipped)."""
+    if level == "mention":
+        return f"(SELECT * FROM events e WHERE {clause})"
+    return (
+        f"(SELECT * FROM {EVENT_SOURCE} e WHERE {clause} "
+        "QUALIFY row_number() OVER (PARTITION BY e.cluster_id ORDER BY e.flipped) = 1)"
+    )
+
+
 @router.get("/series", responses=ERRORS)
 def series(
     cur: Cursor, filters: FilterQuery, level: Level = "event",
@@ -227,10 +242,9 @@ def series(
 ) -> dict[str, Any]:
     """Events per period stacked by quad class: the dashboard's timeline."""
     clause, params = _where(filters).sql()
-    dedupe = "AND NOT e.flipped" if level == "event" else ""
     rows = cur.execute(
         f"""SELECT date_trunc('{freq}', e.event_date)::DATE AS period, e.quad_code AS quad, count(*) AS events
-            FROM {_source(level)} e WHERE {clause} AND e.event_date IS NOT NULL {dedupe}
+            FROM {_once(level, clause)} e WHERE e.event_date IS NOT NULL
             GROUP BY ALL ORDER BY period, quad""",
         params,
     ).fetchall()
@@ -269,19 +283,18 @@ def event_map(
 ) -> dict[str, Any]:
     """Where events took place: places with coordinates and their event counts by quad class."""
     clause, params = _where(filters).sql()
-    dedupe = "AND NOT e.flipped" if level == "event" else ""
     points = _records(
         cur,
         f"""SELECT e.place, e.place_country AS country, round(e.lat, 3) AS lat, round(e.lon, 3) AS lon,
                    count(*) AS events, count(*) FILTER (WHERE e.quad_code IN (3, 4)) AS conflict
-            FROM {_source(level)} e WHERE {clause} AND e.lat IS NOT NULL AND e.lon IS NOT NULL {dedupe}
+            FROM {_once(level, clause)} e WHERE e.lat IS NOT NULL AND e.lon IS NOT NULL
             GROUP BY ALL ORDER BY events DESC, place LIMIT ?""",
         [*params, limit],
     )
     countries = _records(
         cur,
-        f"""SELECT e.place_country AS country, count(*) AS events FROM {_source(level)} e
-            WHERE {clause} AND e.place_country IS NOT NULL {dedupe} GROUP BY ALL ORDER BY events DESC""",
+        f"""SELECT e.place_country AS country, count(*) AS events FROM {_once(level, clause)} e
+            WHERE e.place_country IS NOT NULL GROUP BY ALL ORDER BY events DESC""",
         params,
     )
     return {"points": points, "countries": countries}
