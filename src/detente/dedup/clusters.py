@@ -39,10 +39,11 @@ from detente.store.database import Store
 
 SAME_STORY_COSINE = 0.2
 SAME_ACTOR_COSINE = 0.1
-# Two articles this close in content report one story: their mentions of the same quad class
-# (verbal/material cooperation/conflict) on compatible dates are one event, whichever verb each
-# outlet chose (one writes "criticised", another "demanded") and however each resolved the actors,
-# as long as the country codes do not contradict.
+# Two articles this close in content report one story: their mentions on the same side of the
+# cooperation/conflict divide, on compatible dates, are one event, whichever verb each outlet chose
+# (one writes "criticised", another "demanded", a third "blocked") and however each resolved the
+# actors, as long as the country codes do not contradict. An article's own differently typed
+# mentions still stay apart (see _Components).
 SAME_STORY_STRONG_COSINE = 0.25
 STORY_BLOCKING_TERMS = 8  # articles are story candidates when they share one of their top terms
 STORY_DAYS = 14  # ...and were published within this many days of each other
@@ -198,7 +199,7 @@ _STORY_PAIRS = """
     )
     SELECT mx.event_id, my.event_id, c.cosine
     FROM close c JOIN _mentions mx ON mx.article_id = c.ax JOIN _mentions my ON my.article_id = c.ay
-    WHERE mx.quad_code = my.quad_code AND mx.lo <= my.hi AND my.lo <= mx.hi
+    WHERE (mx.quad_code <= 2) = (my.quad_code <= 2) AND mx.lo <= my.hi AND my.lo <= mx.hi
       AND NOT (mx.place_country IS NOT NULL AND my.place_country IS NOT NULL AND mx.place_country <> my.place_country)
       AND NOT (mx.mode IS NOT NULL AND my.mode IS NOT NULL AND mx.mode <> my.mode)
 """
