@@ -139,9 +139,11 @@ def test_possessive_meeting_with(code):
 
 
 def test_light_verb_sanctions(code):
+    # international sanctions are SANCTION (discontinue) in the PLOVER manual, CAMEO 163
     events = code("The European Union imposed new sanctions on Russia.")
-    [coerce] = [e for e in events if e.event == "COERCE"]
-    assert coerce.actor.code == "EUR" and coerce.recipient.code == "RUS" and coerce.mode == "restrict"
+    [sanction] = [e for e in events if e.event == "SANCTION"]
+    assert sanction.actor.code == "EUR" and sanction.recipient.code == "RUS" and sanction.mode == "discontinue"
+    assert sanction.cameo == "163" and not [e for e in events if e.event == "COERCE"]
 
 
 def test_capital_as_metonym_for_the_government(code):

@@ -51,3 +51,13 @@ def test_user_lexicon_file_replaces_the_packaged_one(tmp_path):
     path.write_text(yaml.safe_dump({"entries": [{"id": "parley.v", "lemma": "parley", "pos": "verb", "event": "CONSULT"}]}))
     lexicon = load_lexicon(path)
     assert [e.id for e in lexicon.entries] == ["parley.v"]
+
+
+def test_untargeted_fallback_is_validated():
+    entry = {"id": "x.v", "lemma": "x", "pos": "verb", "event": "ASSAULT", "untargeted": {"event": "MOBILIZE", "mode": "weapons"}}
+    [parsed] = parse_lexicon({"entries": [entry]}, "t.yaml").entries
+    assert parsed.untargeted == ("MOBILIZE", "weapons", None)
+    with pytest.raises(LexiconError, match="MOBILIZE has no mode 'teleport'"):
+        parse_lexicon({"entries": [{**entry, "untargeted": {"event": "MOBILIZE", "mode": "teleport"}}]}, "t.yaml")
+    with pytest.raises(LexiconError, match="untargeted must be a mapping"):
+        parse_lexicon({"entries": [{**entry, "untargeted": "MOBILIZE"}]}, "t.yaml")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from spacy.tokens import Token
 
@@ -33,12 +34,21 @@ class Mention:
     subject: bool = False
 
 
+class Group(NamedTuple):
+    """Actors named together: "Kerry and Lavrov", or the parties of a joint act ("X and Y signed")."""
+
+    start: int  # article character offset
+    sentence: int
+    members: list[Entity]
+    joint: bool = False  # the parties of a joint action, which "the two sides" refers back to first
+
+
 class MemoryMixin:
     """Coreference over the mentions an ``ActorResolver`` has seen (its ``history``/``groups``)."""
 
     __slots__ = ()
     history: list[Mention]
-    groups: list[tuple[int, int, list[Entity]]]
+    groups: list[Group]
     sentence: int
 
     def _group_description(self, token: Token, offset: int) -> list[Entity]:
@@ -48,8 +58,13 @@ class MemoryMixin:
         markers = {c.lower_ for c in token.children}
         if not (markers & {"two", "both"} or (token.lemma_.lower() == "side" and "the" in markers)):
             return []
-        before = [g for start, _, g in self.groups if start < offset + token.idx]
-        return list(before[-1]) if before else []
+        before = [g for g in self.groups if g.start < offset + token.idx]
+        if markers & {"two", "both"}:
+            # "the two sides": the latest pair that acted together, else the latest pair named;
+            # never a longer list ("the leaders of A, B, C and D")
+            pairs = [g for g in before if len(g.members) == 2]
+            before = [g for g in pairs if g.joint] or pairs
+        return list(before[-1].members) if before else []
 
     # ------------------------------------------------------------------ pronouns
     def _pronoun(self, token: Token, offset: int, speaker: list[Entity] | None) -> list[Entity]:
@@ -65,20 +80,30 @@ class MemoryMixin:
             found = self._antecedent(here, lambda m: m.is_person)
             return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
         if kind == "group":
-            recent = [(n, g) for s, n, g in self.groups if s < here]
+            recent = [(g.sentence, g.members) for g in self.groups if g.start < here]
             if recent and self.sentence - recent[-1][0] <= 1:
                 return list(recent[-1][1])
             found = self._antecedent(here, lambda m: m.plural) or self._antecedent(here, lambda m: not m.is_person)
             return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
         if kind == "thing":
-            # "Syria says it will not accept ...": a state or organisation named just before,
-            # the subject of this sentence first; never further back than the previous sentence
-            found = self._antecedent(here, lambda m: m.subject and not m.is_person and bool(m.entity.code)
-                                     and m.sentence == self.sentence)
-            found = found or self._antecedent(here, lambda m: not m.is_person and bool(m.entity.code)
-                                              and self.sentence - m.sentence <= 1)
+            if _expletive(token):
+                return []  # "It was the first time that ...", "it is unclear whether ..."
+            found = self.thing_antecedent(here)
             return [replace(found.entity, entity_text=token.text, resolution="pronoun")] if found else []
         return []
+
+    def thing_antecedent(self, here: int) -> Mention | None:
+        """What "it"/"its" stands for: a state or organisation named just before, never further
+        back than the previous sentence. "Syria says it will not ...": this sentence's subject
+        first, a possessor counting as one ("Saudi Arabia's decision ... over an attack on its
+        embassy"); then the previous sentence's subject ("The administration expelled 35
+        diplomats. It also closed ..."); then any singular state or organisation."""
+        def thing(m: Mention) -> bool:
+            return not m.is_person and not m.plural and bool(m.entity.code)
+
+        return (self._antecedent(here, lambda m: thing(m) and m.subject and m.sentence == self.sentence)
+                or self._antecedent(here, lambda m: thing(m) and m.subject and self.sentence - m.sentence == 1)
+                or self._antecedent(here, lambda m: thing(m) and self.sentence - m.sentence <= 1))
 
     def _cataphora(self, token: Token, offset: int) -> list[Entity]:
         """ "In his talks with Lavrov, Kerry said ...": a possessive in a phrase fronted before
@@ -113,6 +138,17 @@ class MemoryMixin:
         if any(m.start == start for m in self.history):
             return
         plural = token.tag_ in ("NNS", "NNPS") and token.ent_type_ not in ("GPE", "ORG")
-        subject = token.dep_ in ("nsubj", "nsubjpass")
+        # a possessor is the agent of its noun: "Saudi Arabia's decision to break off relations"
+        subject = token.dep_ in ("nsubj", "nsubjpass") or (token.dep_ == "poss" and token.head.pos_ == "NOUN")
         self.history.append(Mention(entity, start, self.sentence, frozenset(nouns), is_person, plural, subject))
         self.history.sort(key=lambda m: m.start)
+
+
+def _expletive(token: Token) -> bool:
+    """ "It" as a dummy subject of "be" with a clause: "It was the first time that Iran had been
+    invited", "It is likely that ...". Not "It was a deliberate attack"."""
+    verb = token.head
+    if token.lower_ != "it" or token.dep_ != "nsubj" or verb.lemma_ != "be":
+        return False
+    return any(c.dep_ in ("ccomp", "csubj", "xcomp") for c in verb.children) or any(
+        g.dep_ in ("relcl", "acl") for c in verb.children if c.dep_ in ("attr", "acomp") for g in c.children)

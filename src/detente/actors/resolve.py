@@ -16,24 +16,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from spacy.tokens import Span as _SpacySpan
 from spacy.tokens import Token
 
-from detente.actors.coref import SPEAKER_PRONOUNS, MemoryMixin, Mention
+from detente.actors.coref import SPEAKER_PRONOUNS, Group, MemoryMixin, Mention
 from detente.actors.kb import KnowledgeBase, Person
 from detente.actors.offices import equivalent_offices
+from detente.actors.phrases import (
+    ARMED_SECTORS,
+    BACKER_PARTICIPLES,
+    BODY_NOUNS,
+    DESIGNATION,
+    LEADER_PARTICIPLES,
+    PLATFORM_NOUNS,
+    QUANTITY,
+    TIE_WORDS,
+    coordinated,
+    entity_span,
+    regional,
+    singular,
+    strip_the,
+)
 from detente.records import Entity, Span
 
 _RELATIVE = {"who", "whom", "which", "that", "whose"}
 _MODIFIER_DEPS = ("compound", "amod", "nmod", "poss", "appos")
-# "thousands of Brazilians", "a group of rebels": the actor is the "of" phrase.
-_QUANTITY = {"thousand", "hundred", "dozen", "ten", "million", "score", "group", "number", "majority",
-             "crowd", "band", "unit", "contingent", "delegation", "team", "member", "handful", "some", "many", "most"}
-
-
-# Nouns for a part or form of an organisation: "the al-Qaeda network", "the Hamas leadership".
-_BODY_NOUNS = {"network", "group", "faction", "leadership", "wing", "movement", "organisation", "organization",
-               "cell", "branch", "affiliate", "unit", "command", "council", "militia", "fighter", "member", "office"}
 
 
 @dataclass(slots=True)
@@ -42,34 +48,40 @@ class ActorResolver(MemoryMixin):
     published: date | None
     history: list[Mention] = field(default_factory=list)
     stated_roles: dict[str, Entity] = field(default_factory=dict)  # name or surname → stated role
-    groups: list[tuple[int, int, list[Entity]]] = field(default_factory=list)  # (start, sentence, members)
+    groups: list[Group] = field(default_factory=list)
     sentence: int = 0
 
     # ------------------------------------------------------------------ entry points
     def resolve(self, token: Token, offset: int, speaker: list[Entity] | None = None) -> list[Entity]:
         """Actors denoted by the phrase headed by ``token``, coordinated phrases included."""
         found: list[Entity] = []
-        for head in _coordinated(token):
+        for head in coordinated(token):
             for entity in self._resolve_head(head, offset, speaker):
                 if not any(entity.same_actor(e) for e in found):
                     found.append(entity)
-        self.remember_group(offset + token.idx, found)
+        if token.dep_ != "conj":  # "Ukraine, Germany and France" inside a longer list is no group
+            self.remember_group(offset + token.idx, found)
         return found
 
     def observe(self, token: Token, offset: int) -> None:
         """Register a mention without using it (names in sentences that hold no event)."""
         self.resolve(token, offset)
 
-    def remember_group(self, start: int, members: list[Entity]) -> None:
-        if len(members) > 1 and not any(s == start for s, _, _ in self.groups):
-            self.groups.append((start, self.sentence, members))
+    def remember_group(self, start: int, members: list[Entity], joint: bool = False) -> None:
+        if len(members) < 2:
+            return
+        if joint:  # the parties of a joint act replace the plain mention of the same phrase
+            self.groups = [g for g in self.groups if g.start != start]
+        if not any(g.start == start for g in self.groups):
+            self.groups.append(Group(start, self.sentence, members, joint))
+            self.groups.sort(key=lambda g: g.start)
 
     # ------------------------------------------------------------------ one head
     def _resolve_head(self, token: Token, offset: int, speaker: list[Entity] | None) -> list[Entity]:
         lower = token.lower_
         if lower in _RELATIVE and token.head.dep_ in ("relcl", "acl"):
             return self.resolve(token.head.head, offset, speaker)
-        if token.lemma_.lower() in _QUANTITY:
+        if token.lemma_.lower() in QUANTITY:
             of = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
             if of:
                 return self.resolve(of[0], offset, speaker)
@@ -89,7 +101,7 @@ class ActorResolver(MemoryMixin):
         if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"):
             entity = self._named(token, offset)
         else:
-            group = self._group_description(token, offset)
+            group = self._group_description(token, offset) or self._members(token, offset)
             if group:
                 return group  # "the two ministers": the last pair, not two unknown ministers
             entity = self._described(token, offset)
@@ -103,7 +115,7 @@ class ActorResolver(MemoryMixin):
         form = ent.ent_id_ if ent is not None and ent.ent_id_ else text
         stated = self._stated_role(token, offset)
         entity: Entity | None = None
-        keys = self.kb.surface.get(form, ()) or self.kb.surface.get(_strip_the(text), ())
+        keys = self.kb.surface.get(form, ()) or self.kb.surface.get(strip_the(text), ())
         for key in _by_date(keys, self.kb, self.published):
             kind, _, name = key.partition(":")
             if kind == "person":
@@ -117,6 +129,8 @@ class ActorResolver(MemoryMixin):
             elif kind in ("country", "demonym"):
                 if kind == "demonym" and token.dep_ in ("amod", "compound", "nmod") and token.head.pos_ in ("NOUN", "PROPN"):
                     return None  # "Russian court": the adjective belongs to the head noun's actor
+                if kind == "demonym" and regional(token):
+                    return None
                 entity = Entity(name, None, text, None, self.kb.countries[name].name, None, span, kind)
                 if kind == "demonym":
                     entity = self._people_of(token, entity, text, span, offset)
@@ -143,6 +157,37 @@ class ActorResolver(MemoryMixin):
             return None
         self._remember(entity, token, offset, is_person=token.ent_type_ == "PERSON")
         return entity
+
+    def _members(self, token: Token, offset: int) -> list[Entity]:
+        """ "The leaders of Russia, Ukraine, Germany and France", "ministers from 17 countries,
+        including Iran and Saudi Arabia": one actor per country named, in the role of the noun."""
+        if token.tag_ not in ("NNS", "NNPS") or token.pos_ not in ("NOUN", "PROPN"):
+            return []
+        places = [g for c in token.rights if c.dep_ == "prep" and c.lower_ in ("of", "from")
+                  for g in c.children if g.dep_ == "pobj"]
+        # "from 17 countries, including Iran and Saudi Arabia": the countries listed
+        places += [g for p in places for c in p.children if c.dep_ == "prep" and c.lower_ in ("including", "like")
+                   for g in c.children if g.dep_ == "pobj"]
+        named = [t for p in places for t in coordinated(p) if t.ent_type_ in ("GPE", "NORP")]
+        if len(named) < 2:
+            return []
+        role = self._noun_role(token)
+        if role is None:
+            return []
+        sector, office, _ = role
+        members: list[Entity] = []
+        for place in named:
+            country = self._named(place, offset)
+            if country is None or not country.code or any(m.code == country.code for m in members):
+                continue
+            ent = entity_span(place)
+            name = ent.text if ent is not None else place.text
+            start = offset + (ent.start_char if ent is not None else place.idx)
+            span = Span(start, start + len(name), name)
+            holder = self._office_holder(country.code, office)
+            members.append(replace(self._person(holder, name, span), resolution="office-holder") if holder
+                           else Entity(country.code, sector, name, None, None, office, span, "description"))
+        return members if len(members) >= 2 else []
 
     def _people_of(self, token: Token, entity: Entity, text: str, span: Span, offset: int) -> Entity | None:
         """A people named by a demonym: "Bosnian Serbs" are of Bosnia; "ethnic Albanians" are
@@ -178,7 +223,7 @@ class ActorResolver(MemoryMixin):
         """(sector, office, noun) for the head noun, trying multiword forms first."""
         lemma = token.lemma_.lower()
         if token.pos_ == "PROPN":
-            lemma = _singular(lemma)  # capitalised nouns keep their plural lemma: "Armed Forces"
+            lemma = singular(lemma)  # capitalised nouns keep their plural lemma: "Armed Forces"
         # the modifier words before the head, nested ones included: "foreign policy chief"
         mods = [t for t in token.subtree if t.i < token.i and t.dep_ in ("compound", "amod")
                 and t.ent_type_ not in ("NORP", "GPE", "PERSON")]
@@ -189,6 +234,8 @@ class ActorResolver(MemoryMixin):
         words = [m.lemma_.lower() for m in mods]
         candidates += [" ".join([*words[k:], lemma]) for k in range(len(words))]  # longest first
         candidates.append(lemma)
+        if lemma in PLATFORM_NOUNS and any(DESIGNATION.match(t.text) for t in token.lefts):
+            return "MIL", None, lemma  # "an F-16 fighter", "a Su-24 bomber": the aircraft, not a rebel
         for form in candidates:
             noun = self.kb.sector_nouns.get(form)
             if noun:
@@ -200,14 +247,19 @@ class ActorResolver(MemoryMixin):
         candidates = [c for c in token.children if c.dep_ in _MODIFIER_DEPS]
         for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ in ("of", "from")):
             candidates.extend(c for c in prep.children if c.dep_ == "pobj")
+        # "companies linked to Iran's missile programme", "militias loyal to Tehran"
+        candidates.extend(g for acl in token.rights if acl.dep_ in ("acl", "amod") and acl.lemma_.lower() in TIE_WORDS
+                          for p in acl.children if p.dep_ == "prep" and p.lower_ in ("to", "with")
+                          for g in p.children if g.dep_ == "pobj")
         for mod in list(candidates):
             candidates.extend(c for c in mod.children if c.dep_ in ("compound", "amod", "poss"))
+            if mod.dep_ == "amod" and self._backer_names_side(mod, token):
+                candidates.extend(c for c in mod.children if c.dep_ in ("npadvmod", "nmod", "compound"))
         for mod in candidates:
             if mod.dep_ == "poss" and mod.pos_ == "PRON" and mod.lower_ in ("its", "their"):
                 # "its embassy in Tehran": the country the pronoun stands for
                 # "X cut ties with Y after protesters stormed its embassy": X's, the sentence's subject
-                owner = self._antecedent(offset + mod.idx, lambda m: m.subject and not m.is_person
-                                         and bool(m.entity.code) and m.sentence == self.sentence)
+                owner = self.thing_antecedent(offset + mod.idx)
                 owner = owner or self._antecedent(offset + mod.idx, lambda m: not m.is_person and bool(m.entity.code))
                 if owner is not None and owner.entity.code:
                     return owner.entity.code, Span(mod.idx, mod.idx + len(mod.text), mod.text)
@@ -219,7 +271,7 @@ class ActorResolver(MemoryMixin):
                 if role is not None and role.country:
                     return role.country, Span(ent.start_char, ent.end_char, ent.text)
                 continue
-            if ent is None or ent.label_ not in ("GPE", "NORP", "ORG", "LOC", "FAC"):
+            if ent is None or ent.label_ not in ("GPE", "NORP", "ORG", "LOC", "FAC") or regional(mod):
                 continue
             form = ent.ent_id_ or ent.text
             for key in self.kb.surface.get(form, ()):
@@ -237,6 +289,17 @@ class ActorResolver(MemoryMixin):
                 if place is not None and place.country_code:
                     return place.country_code, Span(ent.start_char, ent.end_char, ent.text)
         return None
+
+    def _backer_names_side(self, participle: Token, token: Token) -> bool:
+        """ "the Saudi-led coalition", "Houthi-controlled territory", "Armenian-backed forces": the
+        participle's modifier names the side; a backed *government* stays its own country's."""
+        lemma = participle.lemma_.lower()
+        if lemma in LEADER_PARTICIPLES:
+            return True
+        if lemma not in BACKER_PARTICIPLES:
+            return False
+        role = self._noun_role(token)
+        return role is not None and role[0] in ARMED_SECTORS
 
     def _stated_role(self, token: Token, offset: int, titles: bool = False) -> Entity | None:
         """A role the text gives a name: "captured Ukrainian pilot Nadiya Savchenko".
@@ -275,7 +338,7 @@ class ActorResolver(MemoryMixin):
             # "the al-Qaeda network", "the Hamas leadership": the organisation the noun belongs to
             # (not for event nouns: "the Islamic State bombing" is an act, coded as such)
             owners = (c for c in token.lefts if c.dep_ in ("compound", "nmod", "poss") and c.ent_type_ == "ORG")
-            for mod in (owners if token.lemma_.lower() in _BODY_NOUNS else ()):
+            for mod in (owners if token.lemma_.lower() in BODY_NOUNS else ()):
                 owned = self._named(mod, offset)
                 if owned is not None and owned.code:
                     return replace(owned, entity_text=span.text, span=span)
@@ -335,18 +398,6 @@ class ActorResolver(MemoryMixin):
                 return person
         return None
 
-def entity_span(token: Token) -> _SpacySpan | None:
-    """The entity span around a token, from its IOB tags (doc.ents rebuilds every span)."""
-    if token.ent_iob_ not in ("B", "I"):
-        return None
-    doc, start, end = token.doc, token.i, token.i + 1
-    while start > 0 and doc[start].ent_iob_ == "I":
-        start -= 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
-        end += 1
-    return _SpacySpan(doc, start, end, label=doc[start].ent_type_, span_id=doc[start].ent_id_ or 0)
-
-
 def _by_date(keys: list[str], kb: KnowledgeBase, when: date | None) -> list[str]:
     """Candidates for a name, the one in office on the date first ("Assad" in 2016 is Bashar,
     in 1995 Hafez); then the one whose last office is the most recent before it."""
@@ -363,26 +414,3 @@ def _by_date(keys: list[str], kb: KnowledgeBase, when: date | None) -> list[str]
         return (0 if in_office else 1), -latest.toordinal()
 
     return sorted(people, key=rank) + [k for k in keys if not k.startswith("person:")]
-
-
-def _singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
-    return word
-
-
-def _strip_the(text: str) -> str:
-    return text[4:] if text.lower().startswith("the ") else text
-
-
-def _coordinated(token: Token) -> list[Token]:
-    """``token`` and its conjuncts: "Kerry and Putin", "Britain, France and Germany"."""
-    out = [token]
-    stack = [c for c in token.children if c.dep_ == "conj"]
-    while stack:
-        conj = stack.pop(0)
-        out.append(conj)
-        stack.extend(c for c in conj.children if c.dep_ == "conj")
-    return out

@@ -62,6 +62,21 @@ def _as_event_date(ent: SpacySpan, offset: int, published: date | None, prefer: 
     return EventDate(value, granularity, "text", _span(ent, offset))
 
 
+def _since(ent: SpacySpan) -> bool:
+    """A date that starts a period or a comparison, not the event: "negotiating *since 2012*",
+    "the first visit *since 1928*", "arrests *since a failed coup last month*"."""
+    if ent[0].lower_ == "since":
+        return True
+    node = ent.root
+    for _ in range(_MAX_CLIMB):
+        if node.lower_ == "since" and node.dep_ in ("prep", "mark"):
+            return True
+        if node.head.i == node.i or node.pos_ in ("VERB", "AUX"):
+            return False
+        node = node.head
+    return False
+
+
 def event_date(
     sentence: SpacySpan,
     ents: Sequence[SpacySpan],
@@ -72,7 +87,7 @@ def event_date(
     reporting_verbs: frozenset[str],
 ) -> EventDate | None:
     """The event's own date, else the report's date in the sentence, else the publication date."""
-    dates = [e for e in ents if e.label_ == "DATE"]
+    dates = [e for e in ents if e.label_ == "DATE" and not _since(e)]
     for ent in dates:
         if attached(ent.root, heads):
             found = _as_event_date(ent, offset, published, prefer)

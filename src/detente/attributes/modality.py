@@ -33,6 +33,7 @@ class ModalityCues:
     deontic_aux: frozenset[str]
     negators: frozenset[str]
     negating_verbs: frozenset[str]
+    denying_verbs: frozenset[str]
     cancelling_verbs: frozenset[str]
     intention_verbs: frozenset[str]
     speculation_nouns: frozenset[str]
@@ -54,6 +55,8 @@ def _own_clause(token: Token, cues: ModalityCues) -> tuple[Modality, str] | None
     for child in children:  # negation first: "will not accept" is a refusal, not a plan
         if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
             return Modality.NEGATED, child.lower_
+        if child.dep_ in ("nsubjpass", "dobj") and any(g.dep_ == "det" and g.lower_ == "no" for g in child.children):
+            return Modality.NEGATED, "no"  # "no troops would be sent", "received no request"
     for child in children:
         lower = child.lower_
         if child.dep_ in ("aux", "auxpass"):
@@ -123,6 +126,8 @@ def modality_of(
             if embeds:
                 return Modality(embeds), lemma
         if parent.pos_ in ("VERB", "AUX"):
+            if rel == "ccomp" and lemma in cues.denying_verbs:
+                return Modality.NEGATED, lemma  # "denied it had carried out any strike"
             if lemma in reporting_verbs:
                 break  # "X said Y attacked Z": the report does not change Y's act
             if rel == "xcomp" and lemma in cues.negating_verbs:

@@ -19,7 +19,8 @@ from spacy.tokens import Token
 
 from detente.version import coder_id
 from detente.actors.kb import KnowledgeBase, load_kb
-from detente.actors.resolve import ActorResolver, entity_span
+from detente.actors.phrases import entity_span, regional
+from detente.actors.resolve import ActorResolver
 from detente.attributes import (
     event_date,
     event_place,
@@ -30,7 +31,7 @@ from detente.attributes import (
     target_date,
 )
 from detente.attributes.quotes import attributed, inside_quotes, paragraph_speakers
-from detente.events.document import announcements, implicit_recipients
+from detente.events.document import announcements, claimed_attacks, implicit_recipients
 from detente.events.dyads import (
     CONSTRUCTION_WEIGHT,
     codable,
@@ -40,8 +41,8 @@ from detente.events.dyads import (
     merge_sentence_events,
     weight,
 )
-from detente.events.lexicon import Lexicon, TriggerEntry, TriggerMatch, find_triggers, load_lexicon
-from detente.events.roles import Roles, find_roles
+from detente.events.lexicon import Lexicon, TriggerEntry, TriggerMatch, claimed, find_triggers, load_lexicon
+from detente.events.roles import Roles, find_roles, on_trigger_line
 from detente.events.selection import select
 from detente.nlp import ParsedArticle
 from detente.ontology import Ontology, load_ontology
@@ -59,7 +60,8 @@ from detente.records import (
 _JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 _DEONTIC = TriggerEntry("deontic.request", "must", "verb", "REQUEST", None, None, "100")
 _DOMESTIC = {"COP", "JUD", "GOV"}  # sectors that act at home: their stateless targets share their country
-_SOCIETY = {"LAB", "REB", "CVL", "OPP", "JRN", "EDU", "MED", "REL", "CRM", "PTY", "SOC", "AGR", "BUS", "REF", "UAF"}
+_WATERS = {"sea", "ocean", "water", "gulf", "bay", "strait", "channel"}  # no country is hit there
+_SOCIETY = {"LAB", "REB", "MIL", "CVL", "OPP", "JRN", "EDU", "MED", "REL", "CRM", "PTY", "SOC", "AGR", "BUS", "REF", "UAF"}
 
 
 @dataclass(slots=True)
@@ -73,6 +75,7 @@ class _Sentence:
     places: list[SpacySpan] = field(default_factory=list)
     reporting: list[Token] = field(default_factory=list)
     triggers: dict[int, TriggerMatch] = field(default_factory=dict)
+    breaks: list[int] = field(default_factory=list)  # line breaks inside the sentence (token indices)
 
 
 @dataclass(slots=True)
@@ -97,6 +100,7 @@ class ArticleCoder:
         for paragraph in self.parsed.paragraphs:
             doc, offset = paragraph.doc, paragraph.offset
             sentences = list(doc.sents)
+            title_lines = self._title_lines(doc.text)
             speakers = paragraph_speakers(doc, self.lexicon.reporting_verbs, sentences)
             for sent, speaker_token in zip(sentences, speakers, strict=True):
                 self.resolver.sentence = index
@@ -107,6 +111,10 @@ class ArticleCoder:
                 ctx = _Sentence(sent, index, offset, speaker, speaker_span, ents, place_candidates(sent, ents),
                                 [t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in self.lexicon.reporting_verbs])
                 matches = select(find_triggers(sent, self.lexicon), self.lexicon, self.ontology.quad)
+                ctx.breaks = [t.i for t in sent if t.is_space and "\n" in t.text]
+                if ctx.breaks and title_lines:
+                    # the headline, which the layout left glued to the first paragraph
+                    matches = [m for m in matches if not any(a <= m.token.idx < b for a, b in title_lines)]
                 ctx.triggers = {m.token.i: m for m in matches}
                 coded: list[Event] = self._deontic_requests(ctx)
                 for match in ctx.triggers.values():
@@ -114,7 +122,20 @@ class ArticleCoder:
                 self.events.extend(merge_sentence_events(coded))
                 index += 1
         implicit_recipients(self.events, self.contents)
+        self.events = claimed_attacks(self.events)
         return self.events
+
+    def _title_lines(self, text: str) -> list[tuple[int, int]]:
+        """Character ranges of the paragraph's lines that repeat the article's title."""
+        title = (self.parsed.article.title or "").strip()
+        if not title or "\n" not in text:
+            return []
+        out, start = [], 0
+        for line in text.split("\n"):
+            if line.strip() == title:
+                out.append((start, start + len(line)))
+            start += len(line) + 1
+        return out
 
     def _observe(self, ents: list[SpacySpan], offset: int) -> None:
         """Remember every named actor, so later pronouns and descriptions can find it."""
@@ -131,41 +152,54 @@ class ArticleCoder:
                     found.append(entity)
         return found
 
-    def _resolve_or_owner(self, tokens: list[Token], ctx: _Sentence, places_own: bool = False) -> list[Entity]:
+    def _resolve_or_owner(self, tokens: list[Token], ctx: _Sentence, places_own: bool = False,
+                          violent: bool = True) -> list[Entity]:
         """Actors of the phrases, or of their owners: "Savchenko's sentence" → Savchenko.
 
         With ``places_own`` a country or capital modifier owns the phrase too ("agreed to US
         mediation"); not for violence, where "the Kabul hotel" is a place, not Afghanistan's.
+        Unless ``violent``, the "to" phrase of an exchange names the counterpart ("its ban on
+        arms sales to Vietnam").
         """
         found = self._resolve_all(tokens, ctx)
+        unnamed: list[Entity] = []
+        if not places_own and found and all(f.resolution == "unresolved-name" for f in found):
+            unnamed, found = found, []  # "shelled Mariupol" (tagged ORG): an unknown name may be a place
         if found:
             return found
         owner_labels = ("ORG", "GPE", "NORP") if places_own else ("ORG",)
         owners = [c for t in tokens for c in t.children
                   if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and c.ent_type_ in owner_labels)]
-        owner_preps = ("of", "by", "from") if places_own else ("of",)  # "a call by Belarus", "an offer from Kabul"
+        # "a call by Belarus", "an offer from Kabul", "its ban on arms sales to Vietnam"
+        owner_preps = ("of", "by", "from", "to") if places_own else ("of",) if violent else ("of", "to")
         owners += [g for t in tokens for c in t.children if c.dep_ == "prep" and c.lower_ in owner_preps
                    for g in c.children if g.dep_ == "pobj"]
         found = self._resolve_all(owners, ctx) if owners else []
-        if not found and places_own:
-            found = self._demonym_owners(tokens, ctx.offset)  # "an Australian ultimatum": Australia's
+        if not found:
+            # "an Australian ultimatum": Australia's; "shot down a Russian bomber": Russia's (but
+            # "the Kabul hotel" that was attacked is a place, not the Afghan government)
+            found = self._demonym_owners(tokens, ctx.offset, capitals=places_own)
         if found or places_own:
             return found
-        # "annexed Crimea", "shelled the town of Fallujah": a place hit or taken stands for its country
-        for token in tokens:
-            phrase = [token] + [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
-            for t in (t for t in phrase if t.ent_type_ in ("GPE", "LOC", "FAC")):
+        # "annexed Crimea", "shelled the town of Fallujah": a place hit or taken stands for its
+        # country; "fired missiles into the Sea of Japan" hit no country
+        for token in (t for t in tokens if t.lemma_.lower() not in _WATERS):
+            # "the town of Fallujah", "targets in Jericho", "positions near Aleppo"
+            phrase = [token] + [g for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "in", "near")
+                                for g in c.children]
+            for t in (t for t in phrase if t.ent_type_ in ("GPE", "LOC", "FAC", "ORG")):
                 ent = entity_span(t)
                 place = resolve_place(ent.text if ent is not None else t.text)
                 if place is not None and place.country_code:
                     return [Entity(place.country_code, None, place.extracted_place, span=_token_span(t, ctx.offset),
                                    resolution="place")]
-        return []
+        return unnamed
 
     def _demonym_owners(self, tokens: list[Token], offset: int, capitals: bool = True) -> list[Entity]:
         found = []
         for token in tokens:
-            for mod in (c for c in token.children if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE")):
+            for mod in (c for c in token.children if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE")
+                        and not regional(c)):
                 for key in self.kb.surface.get(mod.text, ()):
                     kind, _, code = key.partition(":")
                     if kind in ("demonym", "country") or (capitals and kind == "capital"):
@@ -200,8 +234,13 @@ class ArticleCoder:
                 found = [a for a in found if a.resolution != "capital-metonym"]  # "Moscow talks": a place
                 # "the Russian buildup", "Israeli airstrikes": the nationality is the actor
                 codes = {a.code for a in found}
-                found += [o for o in self._demonym_owners([tokens[0].head], ctx.offset, capitals=False)
+                owners = [o for o in self._demonym_owners([tokens[0].head], ctx.offset, capitals=False)
                           if o.code not in codes]
+                if len(owners) == 1 and any(a.sector and not a.code for a in found):
+                    # "an American drone strike": the drone is the American military's
+                    found = [replace(a, code=owners[0].code) if a.sector and not a.code else a for a in found]
+                else:
+                    found += owners
             if any(a.code for a in found):
                 return found, construction
             if found and fallback is None:
@@ -210,9 +249,10 @@ class ArticleCoder:
             return fallback
         return [], roles.actor_options[0][0] if roles.actor_options else roles.no_actor
 
-    def _choose_recipients(self, options: list[list[Token]], actors: list[Entity], ctx: _Sentence, verbal: bool) -> list[Entity]:
+    def _choose_recipients(self, options: list[list[Token]], actors: list[Entity], ctx: _Sentence, quad: int) -> list[Entity]:
         for tokens in options:
-            found = [r for r in self._resolve_or_owner(tokens, ctx, places_own=verbal) if not any(r.same_actor(a) for a in actors)]
+            found = [r for r in self._resolve_or_owner(tokens, ctx, places_own=quad in (1, 3), violent=quad == 4)
+                     if not any(r.same_actor(a) for a in actors)]
             if found:
                 return found
         return []
@@ -235,19 +275,26 @@ class ArticleCoder:
 
     def _code_trigger(self, match: TriggerMatch, ctx: _Sentence, roles: Roles | None = None) -> list[Event]:
         entry, trigger = match.entry, match.token
-        roles = roles or find_roles(match, self.lexicon)
+        roles = on_trigger_line(roles or find_roles(match, self.lexicon), trigger, ctx.breaks)
         actors, construction = self._choose_actors(roles, ctx)
-        verbal = self.ontology.quad(entry.event) in (1, 3)
-        recipients = self._choose_recipients(roles.recipient_options, actors, ctx, verbal)
+        recipients = self._choose_recipients(roles.recipient_options, actors, ctx, self.ontology.quad(entry.event))
         if not recipients and not (entry.reciprocal and len(actors) >= 2):
             # "demanded that the US cancel ...", "offered to negotiate with Armenia"; not for joint
             # actions, where the embedded object is what they agreed on
-            recipients = self._choose_recipients(roles.embedded_options, actors, ctx, verbal)
+            recipients = self._choose_recipients(roles.embedded_options, actors, ctx, self.ontology.quad(entry.event))
+        aimed = [t for option in roles.recipient_options for t in option
+                 if t.lemma_.lower() not in _WATERS and t.ent_type_ not in ("DATE", "TIME")]
+        if not recipients and not aimed and entry.untargeted is not None:
+            event, mode, cameo = entry.untargeted  # "fired missiles into the sea": a show of force
+            entry = replace(entry, event=event, mode=mode, cameo=cameo)
         reciprocal = roles.reciprocal_group or entry.reciprocal
         if not actors and entry.pos == "noun" and entry.reciprocal and not recipients:
             actors = self._participants(match, ctx)
             construction = "nominal-participants" if actors else construction
         heads = {trigger, *roles.clause_heads}
+        if entry.pos == "noun":
+            # "a coup that left 160 people dead in Ankara": a relative clause describes the event
+            heads.update(c for c in trigger.children if c.dep_ == "relcl")
         clause_head = roles.clause_heads[0] if roles.clause_heads else None
         modality, cue = modality_of(trigger, {i: m.entry for i, m in ctx.triggers.items()},
                                     self.lexicon.reporting_verbs, clause_head=clause_head)
@@ -261,28 +308,44 @@ class ArticleCoder:
         target = target_date(ctx.ents, trigger, ctx.offset, published) if entry.event == "AGREE" else None
         if not actors and entry.actor_sector:
             actors = [Entity(None, entry.actor_sector, "", resolution="lexicon-default")]  # "protests erupted"
-        if where is not None and where.country_code:
-            actors = [located(a, where.country_code) for a in actors]
-            recipients = [located(r, where.country_code) for r in recipients]
         quad = self.ontology.quad(entry.event)
+        if where is not None and where.country_code:
+            # "gunmen in Ankara", "protesters in Cairo", "met Pope Francis at the Vatican"; but
+            # officials meet abroad: "ministers from 17 countries met in Vienna" are not Austrian
+            def here(entity: Entity) -> Entity:
+                return entity if quad == 1 and entity.sector == "GOV" else located(entity, where.country_code)
+
+            actors = [here(a) for a in actors]
+            recipients = [here(r) for r in recipients]
         if quad == 4:
             # "shelled Juba", "bombed Kabul": the city was hit, not the government it hosts
             recipients = [replace(r, sector=None, resolution="capital-place") if r.resolution == "capital-metonym" else r
                           for r in recipients]
-        if len(actors) == 1 and actors[0].code and actors[0].sector in _DOMESTIC:
+            if not recipients and entry.event == "ASSAULT" and where is not None and where.country_code and actors:
+                # "carried out air strikes in Syria": an attack with no stated target hits the
+                # country where it happened
+                recipients = [Entity(where.country_code, None, where.extracted_place, span=where.span,
+                                     resolution="attack-place")]
+        if len(actors) == 1 and actors[0].code and actors[0].sector in _DOMESTIC and entry.event != "SANCTION":
             # "police arrested dozens of people", "the government accused the rebels": a state's
-            # police, courts and government act on their own society unless the text says otherwise
+            # police, courts and government act on their own society unless the text says otherwise;
+            # not sanctions, which a state imposes on foreign companies and people
             recipients = [located(r, actors[0].code) if r.sector in _SOCIETY else r for r in recipients]
         if not actors and not recipients:
             return []
+        if entry.pos == "noun" and claimed(trigger):
+            # "X claimed responsibility for the attack": the attack, X's; CAMEO codes the claim (015)
+            entry = replace(entry, cameo="015")
+            construction += "/claimed"
         quote = self._quote(trigger, ctx)
         pairs = dyads(actors, recipients, reciprocal)
         if not codable(pairs, where is not None, self.ontology.quad(entry.event), construction):
             return []
-        if entry.event in _JOINT_TYPES and entry.mode != "visit":
-            # "Kerry met Steinmeier": later "the two ministers" means these two.
+        if (entry.event in _JOINT_TYPES or (reciprocal and not recipients)) and entry.mode != "visit":
+            # "Kerry met Steinmeier", "X and Y signed a ceasefire": later "the two ministers" or
+            # "the two sides" means these two.
             members = [a for a, _ in pairs] + [r for _, r in pairs if r is not None]
-            self.resolver.remember_group(ctx.offset + trigger.idx, distinct(members))
+            self.resolver.remember_group(ctx.offset + trigger.idx, distinct(members), joint=True)
         trigger_span = _token_span(trigger, ctx.offset)
         group_id = hashlib.sha1(f"{self.parsed.article.doc_id}|{ctx.index}|{trigger_span.start}".encode()).hexdigest()[:20]
         construction_weight = CONSTRUCTION_WEIGHT.get(construction.removeprefix("passive-"), 0.85)

@@ -6,6 +6,8 @@
   This is PLOVER's folding of CAMEO's "express intent to ..." codes (``data/intents.yaml``).
 * Implicit recipients: a call for, or refusal of, someone's release is addressed to whoever
   holds them, the actor of an earlier coercive event against that person in the article.
+* Claimed attacks: "X claimed responsibility for the attacks" makes X the actor of the attacks
+  reported just before, against their targets.
 """
 
 from __future__ import annotations
@@ -87,3 +89,37 @@ def implicit_recipients(events: list[Event], contents: dict[str, list[Entity]]) 
                 event.confidence = round(event.confidence * 0.85, 3)
                 event.evidence.rule += "/implicit-recipient"
                 break
+
+
+_CLAIM_REACH = 3  # sentences back that "the attacks" of a claim may refer to
+
+
+def claimed_attacks(events: list[Event]) -> list[Event]:
+    """The events with attacks re-attributed to whoever claimed them: a claim with no target of
+    its own takes the targets (and date) of the latest earlier attacks in the article, within a
+    few sentences; it replaces the claim without a target."""
+    out: list[Event] = []
+    for i, claim in enumerate(events):
+        if claim.recipient is not None or not claim.evidence.rule.endswith("/claimed") or not claim.actor.code:
+            out.append(claim)
+            continue
+        here = claim.text_info.sequence
+        earlier = [e for e in events[:i] if e.event == "ASSAULT" and e.recipient is not None
+                   and e.recipient.code and 0 < here - e.text_info.sequence <= _CLAIM_REACH]
+        latest = max((e.text_info.sequence for e in earlier), default=-1)
+        targets: list[Event] = []
+        for e in (e for e in earlier if e.text_info.sequence == latest):
+            if e.recipient is not None and not e.recipient.same_actor(claim.actor) and not any(
+                    e.recipient.same_actor(t.recipient) for t in targets if t.recipient is not None):
+                targets.append(e)
+        if not targets:
+            out.append(claim)
+        for attack in targets:
+            target = attack.recipient
+            assert target is not None
+            out.append(replace(
+                claim, recipient=target, date=attack.date or claim.date, confidence=round(claim.confidence * 0.85, 3),
+                event_id=make_event_id(claim.doc_id, here, claim.evidence.trigger, claim.actor, target),
+                evidence=replace(claim.evidence, rule=claim.evidence.rule + "/earlier-target", recipient=target.span),
+            ))
+    return out

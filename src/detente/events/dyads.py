@@ -18,7 +18,7 @@ RESOLUTION_WEIGHT = {
     "kb-person": 1.0, "kb-organization": 1.0, "country": 1.0, "capital-metonym": 0.95, "stated-role": 1.0,
     "office-holder": 0.95, "description": 0.95, "demonym": 0.9, "country-modifier": 0.9, "same-name": 0.9,
     "definite-description": 0.85, "pronoun": 0.8, "sentence-participants": 0.7, "implicit": 0.7, "unknown": 0.6,
-    "lexicon-default": 0.7, "visit-place": 0.8, "unresolved-name": 0.6, "place": 0.85,
+    "lexicon-default": 0.7, "visit-place": 0.8, "attack-place": 0.8, "unresolved-name": 0.6, "place": 0.85,
 }
 
 # Less for constructions that infer the actor (control, coordination) than for a stated subject.

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Span, Token
 
-from detente.ontology import load_ontology
+from detente.ontology import Ontology, load_ontology
 
 LEXICON_ENV = "DETENTE_LEXICON"
 _POS = {"verb": {"VERB"}, "noun": {"NOUN", "PROPN"}, "adj": {"ADJ"}}
@@ -29,6 +29,9 @@ _EMBEDS = {None, "future", "negated", "speculative", "alleged"}
 # "a new round of talks", "a wave of arrests": the event noun behind a quantity noun
 _QUANTITY_NOUNS = {"round", "series", "wave", "spate", "string", "set", "number", "flurry", "campaign", "day", "week",
                    "state"}  # "declared a state of emergency"
+# "claimed responsibility for the attack", "took credit for the bombing": the claimed act is the
+# object of the claiming verb
+_CLAIM_NOUNS = {"responsibility", "credit", "blame"}
 # "went on strike", "entered into talks": not "lodged a protest over the visit"
 _LIGHT_PREPS = {"on", "into", "in", "under"}  # "put under investigation", "came under attack"
 
@@ -57,6 +60,9 @@ class TriggerEntry:
     actor_sector: str | None = None
     transitive: bool = False
     unless_object: tuple[str, ...] = ()
+    actor_words: tuple[str, ...] = ()
+    governor: tuple[str, ...] = ()
+    untargeted: tuple[str, str | None, str | None] | None = None  # (event, mode, cameo) without a recipient
     example: str | None = None
 
 
@@ -110,6 +116,7 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
         if raw.get("embeds") not in _EMBEDS:
             raise LexiconError(f"{where}: embeds must be one of future, negated, speculative, alleged")
         recipient = raw.get("recipient")
+        untargeted = _untargeted(raw.get("untargeted"), onto, where)
         entries.append(
             TriggerEntry(
                 id=raw["id"], lemma=str(raw["lemma"]).lower(), pos=raw["pos"], event=raw["event"],
@@ -122,6 +129,8 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
                 plural=bool(raw.get("plural")), embeds=raw.get("embeds"),
                 actor_sector=raw.get("actor_sector"), example=raw.get("example"),
                 transitive=bool(raw.get("transitive")), unless_object=_tuple(raw.get("unless_object"), where),
+                actor_words=_tuple(raw.get("actor_words"), where), governor=_tuple(raw.get("governor"), where),
+                untargeted=untargeted,
             )
         )
     for key in ("light_verbs", "reporting_verbs"):
@@ -138,8 +147,24 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
         lexicon.by_lemma.setdefault(entry.lemma, []).append(entry)
     for candidates in lexicon.by_lemma.values():
         # Constrained entries first: "air strike" and "hunger strike" before a plain "strike".
-        candidates.sort(key=lambda e: -(bool(e.prep) + bool(e.object) + bool(e.modifier) + bool(e.transitive)))
+        candidates.sort(key=lambda e: -(bool(e.prep) + bool(e.object) + bool(e.modifier) + bool(e.transitive)
+                                        + bool(e.actor_words) + bool(e.governor)))
     return lexicon
+
+
+def _untargeted(value: object, onto: Ontology, where: str) -> tuple[str, str | None, str | None] | None:
+    """``untargeted: {event: MOBILIZE, mode: weapons, cameo: "150"}``: what the entry codes when
+    no recipient is found ("fired missiles into the sea" is a show of force, not an attack)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value.get("event"):
+        raise LexiconError(f"{where}: untargeted must be a mapping with an event")
+    event, mode = str(value["event"]), value.get("mode")
+    if event not in onto.event_types:
+        raise LexiconError(f"{where}: unknown PLOVER event type {event!r} in untargeted")
+    if mode and not onto.is_valid_mode(event, mode):
+        raise LexiconError(f"{where}: {event} has no mode {mode!r}")
+    return event, mode, str(value["cameo"]) if value.get("cameo") is not None else None
 
 
 @functools.cache
@@ -171,13 +196,16 @@ def governing_light_verb(token: Token, lexicon: Lexicon) -> Token | None:
     """The verb whose object this noun is ("held talks", "talks were held", "imposed sanctions on")."""
     node = token
     # "a series of sanctions", "new rounds of talks": climb through quantity nouns.
-    while (node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.lemma_ == "of"
-           and node.head.head.lemma_.lower() in _QUANTITY_NOUNS):
+    while node.dep_ == "pobj" and node.head.dep_ == "prep" and (
+            (node.head.lemma_ == "of" and node.head.head.lemma_.lower() in _QUANTITY_NOUNS)
+            or (node.head.lemma_ == "for" and node.head.head.lemma_.lower() in _CLAIM_NOUNS)):
         node = node.head.head
     if node.dep_ in ("dobj", "nsubjpass", "attr", "conj") and node.head.pos_ in ("VERB", "AUX"):
         if node.dep_ == "conj":
             return governing_light_verb(node.head, lexicon)
-        if node.head.lemma_.lower() in lexicon.light_verbs:
+        # not "put down a coup", "turned down the offer": the particle makes it another verb
+        if node.head.lemma_.lower() in lexicon.light_verbs and not any(
+                c.dep_ == "prt" and c.lower_ == "down" for c in node.head.children):
             return node.head
     if (node.dep_ == "pobj" and node.head.dep_ in ("prep", "prt") and node.head.lower_ in _LIGHT_PREPS
             and node.head.head.pos_ == "VERB" and node.head.head.lemma_.lower() in lexicon.light_verbs):
@@ -185,11 +213,40 @@ def governing_light_verb(token: Token, lexicon: Lexicon) -> Token | None:
     return None
 
 
+def claimed(noun: Token) -> bool:
+    """ "claimed responsibility for the attack": the act is reported through the actor's claim."""
+    return noun.lemma_.lower() in _CLAIM_NOUNS or (
+        noun.dep_ == "pobj" and noun.head.lemma_ == "for" and noun.head.head.lemma_.lower() in _CLAIM_NOUNS)
+
+
+def _preps(token: Token) -> set[str]:
+    """Prepositions and particles of a token, but not those of a date: "fired *on Monday*"."""
+    return {c.lemma_.lower() for c in token.children if c.dep_ in ("prep", "prt", "agent", "advmod")
+            and not any(g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in c.children)}
+
+
+def actor_phrases(noun: Token, lexicon: Lexicon) -> list[Token]:
+    """Where a nominal trigger's actor may be named: its possessor, its "by" phrase, and the
+    subject of the verb that governs it ("teachers began a strike")."""
+    found = [c for c in noun.children if c.dep_ == "poss"]
+    found += [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
+    verb = governing_light_verb(noun, lexicon)
+    for _ in range(3):  # "workers threatened to go on strike": the subject of the controlling verb
+        if verb is None:
+            break
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            found += subjects
+            break
+        verb = verb.head if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i else None
+    return found
+
+
 def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
     if token.pos_ not in _POS[entry.pos]:
         return False
     # "stepped down": the small model often tags the particle as an adverb
-    if entry.prep and not (_child_lemmas(token, ("prep", "prt", "agent", "advmod")) & set(entry.prep)):
+    if entry.prep and not (_preps(token) & set(entry.prep)):
         return False
     if entry.object:
         objects = _child_lemmas(token, ("dobj", "nsubjpass", "dative", "oprd", "xcomp", "ccomp", "npadvmod", "attr"))
@@ -212,6 +269,14 @@ def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
     if entry.plural and token.tag_ not in ("NNS", "NNPS"):
         return False
     if entry.governed and governing_light_verb(token, lexicon) is None:
+        return False
+    if entry.governor:
+        verb = governing_light_verb(token, lexicon)
+        if verb is None or verb.lemma_.lower() not in entry.governor:
+            return False
+    if entry.actor_words and not any(
+        t.lemma_.lower() in entry.actor_words for a in actor_phrases(token, lexicon) for t in a.subtree
+    ):
         return False
     return True
 

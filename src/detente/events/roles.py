@@ -24,6 +24,17 @@ _CONTROL_DEPS = ("xcomp", "conj", "advcl", "ccomp")
 _NOMINAL_ACTOR_PREPS = ("by", "of", "from")
 _XCOMP_RECIPIENT_PREPS = {"to", "with", "on", "against", "from", "into"}
 
+# An attack named as the subject of these verbs hits their object: "missile strikes hit Gaza".
+_HIT_VERBS = {"hit", "target", "strike", "destroy", "damage", "kill", "wound", "injure", "pound", "level", "flatten"}
+
+# Nouns for a decision or document through which its owner acts: "X's decision to expel ...".
+_ACT_NOUNS = {"decision", "decree", "order", "plan", "move", "step", "bid", "law", "resolution", "measure", "policy",
+              "attempt", "effort", "ultimatum", "proposal", "offer", "vote", "ruling", "directive", "package", "programme",
+              "program", "announcement", "determination", "readiness", "willingness", "commitment", "pledge", "promise"}
+# Verbs that issue an act in a document or decision: "signed a decree imposing ...".
+_ISSUING_VERBS = {"sign", "issue", "announce", "adopt", "approve", "pass", "make", "take", "unveil", "order",
+                  "enact", "publish", "declare", "endorse"}
+
 Option = tuple[str, list[Token]]
 
 
@@ -83,6 +94,20 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
         return found, ("inherited" if found else how)
     if verb.dep_ == "acomp" and verb.head.pos_ in ("VERB", "AUX"):  # "X is ready to ..."
         return clause_subject(verb.head, depth + 1)
+    if verb.dep_ == "acl" and verb.head.lemma_.lower() in _ACT_NOUNS:
+        return _act_owner(verb.head)
+    return [], "none"
+
+
+def _act_owner(noun: Token) -> tuple[list[Token], str]:
+    """Who acts through a decision or a document: "Saudi Arabia's decision to break off
+    relations" (its possessor), "Putin signed a decree imposing measures" (who issued it)."""
+    owners = _children(noun, "poss")
+    if owners:
+        return owners, "act-owner"
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _ISSUING_VERBS:
+        subjects, how = clause_subject(noun.head, 3)
+        return subjects, ("act-issuer" if subjects else how)
     return [], "none"
 
 
@@ -168,10 +193,17 @@ def _nominal_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
         # "China's detention of two Canadians": with an "of" phrase, the possessor is the agent
         recipient_spec = tuple(s for s in recipient_spec if s != "poss")
     roles.recipient_options, roles.content = _recipient_options(noun, recipient_spec, False)
+    # "the first visit by a Japanese leader to Cuba": the model often hangs the recipient's phrase
+    # on the agent of the "by" phrase
+    preps = {s for s in recipient_spec if s not in ("dobj", "dative", "xobj", "poss", "of")}
+    roles.recipient_options += [o for agent in _prep_objects(noun, {"by"}) if (o := _prep_objects(agent, preps))]
     if "poss" not in recipient_spec:
         roles.actor_options.append(("nominal-possessive", _children(noun, "poss")))
     preps = {p for p in _NOMINAL_ACTOR_PREPS if p not in entry.recipient}
     roles.actor_options.append(("nominal-prepositional", _prep_objects(noun, preps)))
+    # "attacks claimed by the Islamic State group": the claimant
+    roles.actor_options.append(("nominal-claimed", [a for c in _children(noun, "acl") if c.lemma_.lower() == "claim"
+                                                    for a in _prep_objects(c, {"by"})]))
     mods = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
             and (c.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") or (c.pos_ in ("NOUN", "ADJ") and not c.ent_type_))]
     roles.actor_options.append(("nominal-modifier", mods))
@@ -184,5 +216,25 @@ def _nominal_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
         roles.clause_heads.append(verb)
     elif noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
         roles.clause_heads.append(noun.head)  # "talks resumed in Moscow on Monday"
+        if noun.dep_ == "nsubj" and noun.head.lemma_.lower() in _HIT_VERBS:
+            roles.recipient_options.append(_children(noun.head, "dobj"))  # "Israeli strikes hit Gaza"
     roles.actor_options = [(name, tokens) for name, tokens in roles.actor_options if tokens]
+    return roles
+
+
+def on_trigger_line(roles: Roles, trigger: Token, breaks: list[int]) -> Roles:
+    """Roles without phrases on another line of the text than the trigger: a headline line glued
+    to the dateline ("Erdogan blames cleric\nISTANBUL — ...") is parsed as one sentence, but a
+    line break never falls inside one event's clause. ``breaks``: token indices of line breaks
+    in the trigger's sentence."""
+    if not breaks:
+        return roles
+
+    def same_line(token: Token) -> bool:
+        lo, hi = sorted((token.i, trigger.i))
+        return not any(lo < b < hi for b in breaks)
+
+    roles.actor_options = [(name, kept) for name, ts in roles.actor_options if (kept := [t for t in ts if same_line(t)])]
+    roles.recipient_options = [kept for ts in roles.recipient_options if (kept := [t for t in ts if same_line(t)])]
+    roles.embedded_options = [kept for ts in roles.embedded_options if (kept := [t for t in ts if same_line(t)])]
     return roles
