@@ -145,6 +145,9 @@ def html_to_article(html: str, doc_id: str, where: str) -> Article | Failure:
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         return Failure(where, "HTML page has no extractable article text")
+    # trafilatura puts one paragraph (or heading) per line; the layout splitter and the parser
+    # need paragraphs apart, or the headline is read as the start of the first sentence
+    text = "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
     published = None
     raw_date = getattr(doc, "date", None)
     if raw_date:
