@@ -79,10 +79,12 @@ def _select(columns: str, where: EventFilter, with_text: bool, level: str) -> tu
     clause, params = where.sql()
     text = ", a.text AS article_text" if with_text else ""
     if level == "event":
+        # the flipped copies of reciprocal events only matter to a filter that has a direction
+        source, once = (EVENT_SOURCE, "QUALIFY row_number() OVER (PARTITION BY e.cluster_id ORDER BY e.flipped) = 1 ") \
+            if where.directional else ("(SELECT *, false AS flipped FROM event_clusters)", "")
         return (
-            f"SELECT {columns}{text} FROM {EVENT_SOURCE} e JOIN articles a USING (article_id) "
-            f"WHERE {clause} QUALIFY row_number() OVER (PARTITION BY e.cluster_id ORDER BY e.flipped) = 1 "
-            "ORDER BY e.event_date, e.first_reported, e.cluster_id"
+            f"SELECT {columns}{text} FROM {source} e JOIN articles a USING (article_id) "
+            f"WHERE {clause} {once}ORDER BY e.event_date, e.first_reported, e.cluster_id"
         ), params
     return (
         f"SELECT {columns}{text} FROM events e JOIN articles a USING (article_id) "

@@ -61,6 +61,12 @@ class EventFilter:
     article_id: str | None = None
     min_confidence: float | None = None
 
+    @property
+    def directional(self) -> bool:
+        """Does the filter care which side is the actor? Only then can the flipped copy of a
+        reciprocal canonical event match where the stored one does not."""
+        return bool(self.actor or self.recipient or self.dyad)
+
     def sql(self) -> tuple[str, list[Any]]:
         """A WHERE clause over ``events e`` (and ``articles a`` joined on article_id), with parameters."""
         clauses: list[str] = []

@@ -72,11 +72,17 @@ def check_level(level: str) -> str:
 def events_sql(where: EventFilter, limit: int | None = None, level: str = "event") -> tuple[str, list[Any]]:
     """Events (canonical, or every mention with its cluster) matching ``where``, oldest first."""
     clause, params = where.sql()
-    if check_level(level) == "event":
+    order = "ORDER BY e.event_date, e.first_reported, e.cluster_id"
+    if check_level(level) == "event" and not where.directional:
+        query = f"SELECT {', '.join(CLUSTER_COLUMNS)} FROM event_clusters e JOIN articles a USING (article_id) WHERE {clause} {order}"
+    elif level == "event":
+        # find the matching copy of each event on narrow rows first, then fetch the wide ones
         query = (
-            f"SELECT {', '.join(CLUSTER_COLUMNS)} FROM {EVENT_SOURCE} e JOIN articles a USING (article_id) "
-            f"WHERE {clause} QUALIFY row_number() OVER (PARTITION BY e.cluster_id ORDER BY e.flipped) = 1 "
-            "ORDER BY e.event_date, e.first_reported, e.cluster_id"
+            f"WITH hits AS (SELECT e.cluster_id, e.flipped FROM {EVENT_SOURCE} e WHERE {clause} "
+            "QUALIFY row_number() OVER (PARTITION BY e.cluster_id ORDER BY e.flipped) = 1) "
+            f"SELECT {', '.join(CLUSTER_COLUMNS)} FROM hits h "
+            f"JOIN {EVENT_SOURCE} e ON e.cluster_id = h.cluster_id AND e.flipped = h.flipped "
+            f"JOIN articles a USING (article_id) {order}"
         )
     else:
         query = (
@@ -87,6 +93,30 @@ def events_sql(where: EventFilter, limit: int | None = None, level: str = "event
     if limit is not None:
         query += f" LIMIT {int(limit)}"
     return query, params
+
+
+def count_sql(where: EventFilter, level: str = "event") -> tuple[str, list[Any]]:
+    """How many events ``events_sql`` would list, computed on narrow rows."""
+    clause, params = where.sql()
+    if check_level(level) == "mention":
+        return f"SELECT count(*) FROM events e WHERE {clause}", params
+    if not where.directional:
+        return f"SELECT count(*) FROM event_clusters e WHERE {clause}", params
+    return f"SELECT count(DISTINCT e.cluster_id) FROM {EVENT_SOURCE} e WHERE {clause}", params
+
+
+def once_sql(where: EventFilter, level: str, columns: str) -> tuple[str, list[Any]]:
+    """A subquery of the filtered events with each canonical event once (the copy of a reciprocal
+    event that matches a directional filter), with only ``columns`` (``e.``-qualified)."""
+    clause, params = where.sql()
+    if check_level(level) == "mention":
+        return f"(SELECT {columns} FROM events e WHERE {clause})", params
+    if not where.directional:
+        return f"(SELECT {columns} FROM event_clusters e WHERE {clause})", params
+    return (
+        f"(SELECT {columns} FROM {EVENT_SOURCE} e WHERE {clause} "
+        "QUALIFY row_number() OVER (PARTITION BY e.cluster_id ORDER BY e.flipped) = 1)"
+    ), params
 
 
 def _unit_rows(unit: str, table: str) -> str:

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from detente.query.filters import EventFilter, FilterError
-from detente.query.panel import EVENT_SOURCE, events_sql, panel_sql
+from detente.query.panel import EVENT_SOURCE, count_sql, events_sql, once_sql, panel_sql
 
 router = APIRouter(prefix="/api")
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -83,8 +83,12 @@ def _records(cur: duckdb.DuckDBPyConnection, query: str, params: list[Any]) -> l
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
-def _page(cur: duckdb.DuckDBPyConnection, query: str, params: list[Any], limit: int, offset: int) -> dict[str, Any]:
-    total = cur.execute(f"SELECT count(*) FROM ({query})", params).fetchall()[0][0]
+def _page(
+    cur: duckdb.DuckDBPyConnection, query: str, params: list[Any], limit: int, offset: int,
+    count: tuple[str, list[Any]] | None = None,
+) -> dict[str, Any]:
+    count_query, count_params = count or (f"SELECT count(*) FROM ({query})", params)
+    total = cur.execute(count_query, count_params).fetchall()[0][0]
     items = _records(cur, f"{query} LIMIT {int(limit)} OFFSET {int(offset)}", params)
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
@@ -108,8 +112,9 @@ def list_events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """Events matching the filters, oldest first: canonical events (default) or mentions."""
-    query, params = events_sql(_where(filters), level=level)
-    return _page(cur, query, params, limit, offset)
+    where = _where(filters)
+    query, params = events_sql(where, level=level)
+    return _page(cur, query, params, limit, offset, count=count_sql(where, level))
 
 
 def _mention_details(cur: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -224,27 +229,16 @@ def _source(level: Level) -> str:
     return EVENT_SOURCE if level == "event" else "events"
 
 
-def _once(level: Level, clause: str) -> str:
-    """The filtered events with each canonical event once: the copy of a reciprocal event that
-    matches a directional filter (a meeting stored RUS→USA matches ``dyad=USA-RUS`` flipped)."""
-    if level == "mention":
-        return f"(SELECT * FROM events e WHERE {clause})"
-    return (
-        f"(SELECT * FROM {EVENT_SOURCE} e WHERE {clause} "
-        "QUALIFY row_number() OVER (PARTITION BY e.cluster_id ORDER BY e.flipped) = 1)"
-    )
-
-
 @router.get("/series", responses=ERRORS)
 def series(
     cur: Cursor, filters: FilterQuery, level: Level = "event",
     freq: Literal["day", "week", "month", "year"] = "month",
 ) -> dict[str, Any]:
     """Events per period stacked by quad class: the dashboard's timeline."""
-    clause, params = _where(filters).sql()
+    source, params = once_sql(_where(filters), level, "e.event_date, e.quad_code")
     rows = cur.execute(
         f"""SELECT date_trunc('{freq}', e.event_date)::DATE AS period, e.quad_code AS quad, count(*) AS events
-            FROM {_once(level, clause)} e WHERE e.event_date IS NOT NULL
+            FROM {source} e WHERE e.event_date IS NOT NULL
             GROUP BY ALL ORDER BY period, quad""",
         params,
     ).fetchall()
@@ -282,18 +276,18 @@ def event_map(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 2000,
 ) -> dict[str, Any]:
     """Where events took place: places with coordinates and their event counts by quad class."""
-    clause, params = _where(filters).sql()
+    source, params = once_sql(_where(filters), level, "e.place, e.place_country, e.lat, e.lon, e.quad_code")
     points = _records(
         cur,
         f"""SELECT e.place, e.place_country AS country, round(e.lat, 3) AS lat, round(e.lon, 3) AS lon,
                    count(*) AS events, count(*) FILTER (WHERE e.quad_code IN (3, 4)) AS conflict
-            FROM {_once(level, clause)} e WHERE e.lat IS NOT NULL AND e.lon IS NOT NULL
+            FROM {source} e WHERE e.lat IS NOT NULL AND e.lon IS NOT NULL
             GROUP BY ALL ORDER BY events DESC, place LIMIT ?""",
         [*params, limit],
     )
     countries = _records(
         cur,
-        f"""SELECT e.place_country AS country, count(*) AS events FROM {_once(level, clause)} e
+        f"""SELECT e.place_country AS country, count(*) AS events FROM {source} e
             WHERE e.place_country IS NOT NULL GROUP BY ALL ORDER BY events DESC""",
         params,
     )
