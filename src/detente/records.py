@@ -226,10 +226,18 @@ def make_event_id(
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def to_jsonable(obj: Any) -> Any:
     """Records → plain JSON types (dates as ISO strings, enums as their values)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    kind = type(obj)
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        # dataclasses.fields() is slow, and this runs for every event stored: cache the names
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj))
+    if names is not None:
+        return {name: to_jsonable(getattr(obj, name)) for name in names}
     if isinstance(obj, StrEnum):
         return obj.value
     if isinstance(obj, date):

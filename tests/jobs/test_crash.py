@@ -45,7 +45,7 @@ def test_sigkill_mid_run_then_restart_stores_each_article_once(tmp_path, nlp):
     source = tmp_path / "corpus.jsonl"
     corpus(source, 60)
     db = tmp_path / "killed.duckdb"
-    command = [sys.executable, "-m", "detente", "ingest", str(source), "--db", str(db), "--workers", "1"]
+    command = [sys.executable, "-m", "detente", "ingest", str(source), "--db", str(db), "--workers", "1", "--chunk-size", "16"]
     run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     progress = []
     for line in run.stderr:

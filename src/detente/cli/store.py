@@ -33,6 +33,8 @@ def _field_options(command):  # type: ignore[no-untyped-def]
 @workers_option
 @click.option("--published", callback=date_option, help="Publication date (YYYY-MM-DD) for documents that carry none.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Articles coded and committed together (a killed run loses at most one chunk's work).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="dask: code on a Dask cluster and write Parquet to --out (then `detente load`).")
 @click.option("--scheduler", help="Dask scheduler HOST:PORT (default: a LocalCluster on 127.0.0.1).")
@@ -40,7 +42,7 @@ def _field_options(command):  # type: ignore[no-untyped-def]
 @_field_options
 def ingest_command(
     inputs: tuple[str, ...], db: str, workers: int | None, published: date | None, quiet: bool,
-    engine: str, scheduler: str | None, out: str | None,
+    chunk_size: int, engine: str, scheduler: str | None, out: str | None,
     id_field: str, text_field: str, title_field: str, date_field: str, url_field: str, source_field: str,
 ) -> None:
     """Read INPUTS (files, folders, globs, URLs: text, Markdown, HTML, JSON Lines, CSV, RSS/Atom,
@@ -72,7 +74,7 @@ def ingest_command(
     with store_errors(), Store.open(db) as store:
         summary = ingest(
             store, list(inputs), fields=fields, published=published, workers=resolve_workers(workers),
-            progress=make_progress(quiet), on_failure=report_failure,
+            chunk_size=chunk_size, progress=make_progress(quiet), on_failure=report_failure,
         )
     click.echo(f"detente: {summary.line()}", err=True)
     if summary.failed:

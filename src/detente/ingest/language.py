@@ -20,7 +20,7 @@ from typing import Any
 MIN_LETTERS = 40
 # Naive Bayes evidence saturates long before a whole article; the opening is enough and
 # keeps detection of a 20 MB document from taking seconds.
-_SAMPLE_CHARS = 10_000
+_SAMPLE_CHARS = 3_000
 
 _lock = threading.Lock()
 _identifier: Any = None

@@ -105,7 +105,7 @@ def ingest(
     fields: FieldMap | None = None,
     published: date | None = None,
     workers: int = 1,
-    chunk_size: int = 32,
+    chunk_size: int = 64,
     progress: Progress | None = None,
     on_failure: OnFailure = _ignore,
     command: str = "ingest",
