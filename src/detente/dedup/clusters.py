@@ -35,6 +35,7 @@ from typing import Any
 import pyarrow as pa
 
 from detente.dedup.decisions import Constraints, load_constraints
+from detente.dedup.unionfind import UnionFind
 from detente.store.database import Store
 
 SAME_STORY_COSINE = 0.2
@@ -238,7 +239,7 @@ class ClusterSummary:
         )
 
 
-class _Components:
+class _Components(UnionFind):
     """Union-find that refuses four kinds of union: one a person's split decision forbids; one
     that would put two differently typed mentions of the same article in one event (an article
     that reports an accusation and a demand distinguishes them itself); one that would join two
@@ -246,7 +247,8 @@ class _Components:
     countries through reports that leave a side unknown."""
 
     def __init__(self, rows: dict[str, dict[str, Any]], constraints: Constraints) -> None:
-        self.parent = {i: i for i in rows}
+        super().__init__()
+        self.parent.update({i: i for i in rows})
         self.types: dict[str, dict[str, str]] = {i: {r["article_id"]: r["type_class"]} for i, r in rows.items()}
         self.modes: dict[str, str | None] = {i: r["mode"] for i, r in rows.items()}
         # the one pair of countries an event is between, once a report names both
@@ -258,14 +260,6 @@ class _Components:
         for item, tags in constraints.tags.items():
             if item in self.parent:
                 self.tags[item] = set(tags)
-
-    def find(self, x: str) -> str:
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
 
     def union(self, a: str, b: str) -> bool:
         ra, rb = self.find(a), self.find(b)

@@ -13,6 +13,7 @@ reprints of a wire story are often cut or lightly edited.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from detente.dedup.unionfind import UnionFind
 from detente.store.database import Store
 
 COPY_JACCARD = 0.5
@@ -21,26 +22,6 @@ SAME_WIRE_JACCARD = 0.3
 
 def _jaccard(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(x == y for x, y in zip(a, b, strict=True)) / max(1, len(a))
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # the smaller id is the root, so a group's id does not depend on the order of arrival
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def group_duplicates(store: Store, article_ids: Iterable[str]) -> dict[str, str]:
@@ -67,7 +48,7 @@ def group_duplicates(store: Store, article_ids: Iterable[str]) -> dict[str, str]
     groups = dict(con.execute(
         "SELECT article_id, dup_group FROM article_groups WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [involved]
     ).fetchall())
-    uf = _UnionFind()
+    uf = UnionFind()
     for article, group in groups.items():
         uf.union(article, group)
     for article in new:

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from detente.dedup.unionfind import UnionFind
 from detente.evaluate.gold import GoldError
 from detente.jobs.ingest import ingest
 from detente.store.database import Store
@@ -86,26 +87,14 @@ def read_stories(path: str | Path) -> dict[str, str]:
 
 def article_components(store: Store) -> dict[str, str]:
     """``{source id: component}``: articles joined when they share a canonical event."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    groups = UnionFind()
     ids = dict(store.con.sql("SELECT article_id, source_id FROM articles").fetchall())
-    for article in ids:
-        find(article)
     for (articles,) in store.con.sql(
         "SELECT list(DISTINCT article_id) FROM mention_clusters GROUP BY cluster_id HAVING count(DISTINCT article_id) > 1"
     ).fetchall():
         for other in articles[1:]:
-            ra, rb = find(articles[0]), find(other)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return {ids[a]: find(a) for a in ids}
+            groups.union(articles[0], other)
+    return {ids[a]: groups.find(a) for a in ids}
 
 
 def _cross_links(store: Store, stories: dict[str, str], limit: int) -> list[CrossLink]:
