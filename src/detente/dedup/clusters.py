@@ -5,18 +5,22 @@
 >>> summary.mentions, summary.clusters                 # doctest: +SKIP
 (299, 181)
 
-A mention is one asserted event record (one sentence, one ordered dyad). Two mentions are
-candidates when their types are compatible (``data/type_classes.tsv``), their dyads are the same
-either way round, and their dates can be the same day: a day from the text is [d, d+1] (time
-zones), a publication-dated event [p-2, p], a month or a year its whole span. Blocking by (type
-class, dyad, week) keeps the candidate pairs near-linear in the number of mentions.
+A mention is one asserted event record (one sentence, one ordered dyad). Mentions are compared
+only inside one article or across two articles that may report one story (copies of one text, or
+articles sharing a top content term, published within ``STORY_DAYS``, with a content cosine of
+at least ``SAME_ACTOR_COSINE``), which keeps the work near-linear in the number of mentions. Two
+mentions are candidates when their dates can be the same day (a day from the text is [d, d+1],
+for time zones; a publication-dated event [p-2, p]; a month or a year its whole span), their
+places and modes agree (a phone call is not the meeting of the next day), and either their types
+are compatible (``data/type_classes.tsv``) and they share a participant, or their articles are
+very close (``SAME_STORY_STRONG_COSINE``) and they are on the same side of the
+cooperation/conflict divide.
 
-A candidate pair is linked when the places and modes agree (a phone call is not the meeting of
-the next day) and the two reports are about the same story:
-the same article, copies of one text (same duplicate group), or articles whose content terms
-have a cosine of at least ``SAME_STORY_COSINE`` (``SAME_ACTOR_COSINE`` when they also name the
-same person or organisation). Linked mentions form clusters by union-find, strongest links
-first, honouring a person's split and merge decisions (``decisions.py``).
+A candidate pair is linked when the participants agree and the reports are about the same story:
+the same article, copies of one text, or a cosine of at least ``SAME_STORY_COSINE``
+(``SAME_ACTOR_COSINE`` when they also name the same person or organisation). Linked mentions
+form clusters by union-find, strongest links first, honouring a person's split and merge
+decisions (``decisions.py``).
 """
 
 from __future__ import annotations
@@ -49,7 +53,6 @@ SAME_STORY_STRONG_COSINE = 0.25
 STORY_BLOCKING_TERMS = 8  # articles are story candidates when they share one of their top terms
 STORY_DAYS = 14  # ...and were published within this many days of each other
 MAX_DISTANCE_KM = 150.0
-BUCKET_DAYS = 7
 _DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -101,48 +104,67 @@ _MENTIONS = """
     WHERE e.modality = 'asserted' {scope}
 """
 
-# Candidate pairs are built in steps through temp tables: DuckDB then knows the real size of the
-# article pairs and builds its hash table on them, not on the (much larger) term rows; in one
-# query it chose the other way round, 6x slower and 5x the memory at 100k mentions.
-_CANDIDATES = """
-    CREATE OR REPLACE TEMP TABLE _candidates AS
-    WITH m AS (SELECT * FROM _mentions WHERE lo IS NOT NULL),
-    mk AS (SELECT event_id, type_class, lo, hi, unnest(keys) AS key FROM m),
-    mb AS (
-        SELECT event_id, type_class, key,
-               unnest(range(date_diff('day', DATE '1970-01-01', lo) // {bucket},
-                            date_diff('day', DATE '1970-01-01', hi) // {bucket} + 1)) AS bucket
-        FROM mk
-    ),
-    cand AS (
-        SELECT DISTINCT a.event_id AS x, b.event_id AS y FROM mb a JOIN mb b
-        ON a.type_class = b.type_class AND a.key = b.key AND a.bucket = b.bucket AND a.event_id < b.event_id
+# Mentions are compared only inside an article, or across two articles that may report one
+# story: copies of one text, or articles that share one of their top terms, were published within
+# STORY_DAYS of each other and have a content cosine of at least SAME_ACTOR_COSINE (no link across
+# articles needs less). Blocking mentions by actor and week alone made the pairs grow with the
+# square of how densely the mentions fill the calendar (138M pairs for 1M mentions over two years).
+# Each step is a temp table, so DuckDB knows the real sizes when it plans the next join.
+_ARTICLE_CANDIDATES = """
+    CREATE OR REPLACE TEMP TABLE _article_candidates AS
+    WITH arts AS (SELECT DISTINCT m.article_id, a.published FROM _mentions m JOIN articles a USING (article_id)),
+    top AS (
+        SELECT t.article_id, t.term FROM (
+            SELECT article_id, term, row_number() OVER (PARTITION BY article_id ORDER BY weight DESC, term) AS r
+            FROM article_terms WHERE article_id IN (SELECT article_id FROM arts)
+        ) t WHERE t.r <= {terms}
     )
-    SELECT c.x, c.y, mx.article_id AS ax, my.article_id AS ay,
-           mx.article_id = my.article_id AS same_article,
-           mx.dup_group = my.dup_group AS same_group
-    FROM cand c JOIN m mx ON mx.event_id = c.x JOIN m my ON my.event_id = c.y
+    SELECT DISTINCT t1.article_id AS ax, t2.article_id AS ay FROM top t1
+    JOIN top t2 ON t1.term = t2.term AND t1.article_id < t2.article_id
+    JOIN arts p1 ON p1.article_id = t1.article_id JOIN arts p2 ON p2.article_id = t2.article_id
+    WHERE p1.published IS NULL OR p2.published IS NULL OR abs(date_diff('day', p1.published, p2.published)) <= {days}
+"""
+_CLOSE_ARTICLES = """
+    CREATE OR REPLACE TEMP TABLE _close AS
+    WITH alike AS (
+        SELECT c.ax, c.ay, sum(x.weight * y.weight) AS cosine FROM _article_candidates c
+        JOIN article_terms x ON x.article_id = c.ax
+        JOIN article_terms y ON y.article_id = c.ay AND y.term = x.term
+        GROUP BY c.ax, c.ay HAVING sum(x.weight * y.weight) >= {weakest}
+    ),
+    groups AS (SELECT DISTINCT article_id, dup_group FROM _mentions),
+    copies AS (
+        SELECT g1.article_id AS ax, g2.article_id AS ay FROM groups g1
+        JOIN groups g2 ON g1.dup_group = g2.dup_group AND g1.article_id < g2.article_id
+    )
+    SELECT coalesce(s.ax, d.ax) AS ax, coalesce(s.ay, d.ay) AS ay, coalesce(s.cosine, 0) AS cosine,
+           d.ax IS NOT NULL AS same_group
+    FROM alike s FULL OUTER JOIN copies d ON s.ax = d.ax AND s.ay = d.ay
+"""
+_PAIRS = """
+    WITH m AS (SELECT * FROM _mentions WHERE lo IS NOT NULL),
+    inside AS (
+        SELECT x.event_id AS x, y.event_id AS y, true AS same_article, false AS same_group, 0.0 AS cosine
+        FROM m x JOIN m y ON x.article_id = y.article_id AND x.event_id < y.event_id AND x.type_class = y.type_class
+        WHERE list_has_any(x.keys, y.keys)
+    ),
+    across AS (
+        SELECT least(x.event_id, y.event_id) AS x, greatest(x.event_id, y.event_id) AS y,
+               false AS same_article, c.same_group, c.cosine
+        FROM _close c JOIN m x ON x.article_id = c.ax JOIN m y ON y.article_id = c.ay
+        WHERE (x.type_class = y.type_class AND list_has_any(x.keys, y.keys))
+           OR (c.cosine >= {strong} AND (x.quad_code <= 2) = (y.quad_code <= 2))
+    )
+    SELECT p.x, p.y, p.same_article, p.same_group, p.cosine, mx.type_class = my.type_class AS same_class,
+           (mx.quad_code <= 2) = (my.quad_code <= 2) AS same_side
+    FROM (SELECT * FROM inside UNION ALL SELECT * FROM across) p
+    JOIN m mx ON mx.event_id = p.x JOIN m my ON my.event_id = p.y
     WHERE mx.lo <= my.hi AND my.lo <= mx.hi
       AND NOT (mx.place_country IS NOT NULL AND my.place_country IS NOT NULL AND mx.place_country <> my.place_country)
       AND NOT (mx.mode IS NOT NULL AND my.mode IS NOT NULL AND mx.mode <> my.mode)
       AND NOT (mx.lat IS NOT NULL AND my.lat IS NOT NULL AND
                6371 * 2 * asin(sqrt(pow(sin(radians(my.lat - mx.lat) / 2), 2) +
                    cos(radians(mx.lat)) * cos(radians(my.lat)) * pow(sin(radians(my.lon - mx.lon) / 2), 2))) > {km})
-"""
-_ARTICLE_PAIRS = """
-    CREATE OR REPLACE TEMP TABLE _article_pairs AS
-    SELECT DISTINCT ax, ay FROM _candidates WHERE NOT same_article AND NOT same_group
-"""
-_PAIRS = """
-    WITH story AS (
-        SELECT p.ax, p.ay, sum(tx.weight * ty.weight) AS cosine
-        FROM _article_pairs p
-        JOIN article_terms tx ON tx.article_id = p.ax
-        JOIN article_terms ty ON ty.article_id = p.ay AND ty.term = tx.term
-        GROUP BY p.ax, p.ay
-    )
-    SELECT p.x, p.y, p.same_article, p.same_group, coalesce(s.cosine, 0) AS cosine
-    FROM _candidates p LEFT JOIN story s ON s.ax = p.ax AND s.ay = p.ay
 """
 
 
@@ -184,34 +206,6 @@ def link_score(x: dict[str, Any], y: dict[str, Any], same_article: bool, same_gr
     if cosine >= SAME_STORY_COSINE or (named and cosine >= SAME_ACTOR_COSINE):
         return 1.0 + cosine
     return 0.0
-
-
-_STORY_PAIRS = """
-    WITH arts AS (SELECT DISTINCT m.article_id, a.published FROM _mentions m JOIN articles a USING (article_id)),
-    top AS (
-        SELECT t.article_id, t.term FROM (
-            SELECT article_id, term, row_number() OVER (PARTITION BY article_id ORDER BY weight DESC, term) AS r
-            FROM article_terms WHERE article_id IN (SELECT article_id FROM arts)
-        ) t WHERE t.r <= {terms}
-    ),
-    ap AS (
-        SELECT DISTINCT t1.article_id AS ax, t2.article_id AS ay FROM top t1
-        JOIN top t2 ON t1.term = t2.term AND t1.article_id < t2.article_id
-        JOIN arts p1 ON p1.article_id = t1.article_id JOIN arts p2 ON p2.article_id = t2.article_id
-        WHERE p1.published IS NULL OR p2.published IS NULL OR abs(date_diff('day', p1.published, p2.published)) <= {days}
-    ),
-    close AS (
-        SELECT ap.ax, ap.ay, sum(x.weight * y.weight) AS cosine FROM ap
-        JOIN article_terms x ON x.article_id = ap.ax
-        JOIN article_terms y ON y.article_id = ap.ay AND y.term = x.term
-        GROUP BY ap.ax, ap.ay HAVING sum(x.weight * y.weight) >= {strong}
-    )
-    SELECT mx.event_id, my.event_id, c.cosine
-    FROM close c JOIN _mentions mx ON mx.article_id = c.ax JOIN _mentions my ON my.article_id = c.ay
-    WHERE (mx.quad_code <= 2) = (my.quad_code <= 2) AND mx.lo <= my.hi AND my.lo <= mx.hi
-      AND NOT (mx.place_country IS NOT NULL AND my.place_country IS NOT NULL AND mx.place_country <> my.place_country)
-      AND NOT (mx.mode IS NOT NULL AND my.mode IS NOT NULL AND mx.mode <> my.mode)
-"""
 
 
 def codes_agree(x: dict[str, Any], y: dict[str, Any]) -> bool:
@@ -379,7 +373,8 @@ def cluster_id_for(members: Iterable[str]) -> str:
 
 
 def _scope_sql(store: Store, article_ids: Sequence[str] | None) -> str:
-    """Incremental runs recluster the blocks the new articles touch, with whole clusters."""
+    """Incremental runs recluster the mentions of the new articles and of every article they can
+    link with (copies, and articles sharing a top term within STORY_DAYS), with whole clusters."""
     if article_ids is None:
         return ""
     con = store.con
@@ -387,16 +382,24 @@ def _scope_sql(store: Store, article_ids: Sequence[str] | None) -> str:
     con.execute(f"CREATE OR REPLACE TEMP VIEW _all_mentions AS {_mentions_sql('')}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _scope AS
-        WITH touched AS (
-            SELECT DISTINCT type_class, unnest(keys) AS key, lo, hi FROM _all_mentions
-            WHERE article_id IN (SELECT article_id FROM _new_articles)
+        WITH new_top AS (
+            SELECT t.term, a.published FROM (
+                SELECT article_id, term, row_number() OVER (PARTITION BY article_id ORDER BY weight DESC, term) AS r
+                FROM article_terms WHERE article_id IN (SELECT article_id FROM _new_articles)
+            ) t JOIN articles a USING (article_id) WHERE t.r <= {STORY_BLOCKING_TERMS}
         ),
-        near AS (
-            SELECT DISTINCT m.event_id FROM (SELECT event_id, type_class, lo, hi, unnest(keys) AS key FROM _all_mentions) m
-            JOIN touched t ON m.type_class = t.type_class AND m.key = t.key
-               AND m.lo <= t.hi + {BUCKET_DAYS} AND t.lo <= m.hi + {BUCKET_DAYS}
-            UNION SELECT event_id FROM _all_mentions WHERE article_id IN (SELECT article_id FROM _new_articles)
+        -- articles a new one can link with: its copies, and those sharing a top term (in their own
+        -- top terms or not: a superset of the story candidates is enough) within STORY_DAYS
+        near_articles AS (
+            SELECT article_id FROM _new_articles
+            UNION SELECT g2.article_id FROM article_groups g1 JOIN article_groups g2 USING (dup_group)
+                  WHERE g1.article_id IN (SELECT article_id FROM _new_articles)
+            UNION SELECT t.article_id FROM article_terms t JOIN new_top n ON n.term = t.term
+                  JOIN articles a ON a.article_id = t.article_id
+                  WHERE n.published IS NULL OR a.published IS NULL
+                     OR abs(date_diff('day', n.published, a.published)) <= {STORY_DAYS}
         ),
+        near AS (SELECT event_id FROM _all_mentions WHERE article_id IN (SELECT article_id FROM near_articles)),
         -- clusters to rebuild: those of the nearby mentions, and those the new articles were in
         -- before (a recoded article may have left a cluster that is nowhere near its new events)
         affected AS (
@@ -425,12 +428,9 @@ def cluster_events(store: Store, article_ids: Sequence[str] | None = None) -> Cl
         con.execute(f"CREATE OR REPLACE TEMP TABLE _mentions AS {_mentions_sql(scope)}")
         mentions = con.sql("SELECT * EXCLUDE (lo, hi, keys) FROM _mentions ORDER BY event_id").fetchall()
         columns = [d[0] for d in con.sql("SELECT * EXCLUDE (lo, hi, keys) FROM _mentions LIMIT 0").description]
-        con.execute(_CANDIDATES.format(bucket=BUCKET_DAYS, km=MAX_DISTANCE_KM))
-        con.execute(_ARTICLE_PAIRS)
-        pairs = con.sql(_PAIRS).fetchall()
-        story_pairs = con.sql(_STORY_PAIRS.format(
-            terms=STORY_BLOCKING_TERMS, days=STORY_DAYS, strong=SAME_STORY_STRONG_COSINE
-        )).fetchall()
+        con.execute(_ARTICLE_CANDIDATES.format(terms=STORY_BLOCKING_TERMS, days=STORY_DAYS))
+        con.execute(_CLOSE_ARTICLES.format(weakest=SAME_ACTOR_COSINE))
+        pairs = con.sql(_PAIRS.format(strong=SAME_STORY_STRONG_COSINE, km=MAX_DISTANCE_KM)).fetchall()
     finally:
         con.unregister("_type_classes")
     rows = {r[0]: dict(zip(columns, r, strict=True)) for r in mentions}
@@ -440,9 +440,13 @@ def cluster_events(store: Store, article_ids: Sequence[str] | None = None) -> Cl
     for a, b in constraints.together:
         if a in rows and b in rows:
             links += components.union(a, b)
-    scored = [(link_score(rows[x], rows[y], same_article, same_group, cosine), x, y)
-              for x, y, same_article, same_group, cosine in pairs]
-    scored += [(1.0 + cosine, x, y) for x, y, cosine in story_pairs if codes_agree(rows[x], rows[y])]
+    scored = []
+    for x, y, same_article, same_group, cosine, same_class, same_side in pairs:
+        score = link_score(rows[x], rows[y], same_article, same_group, cosine) if same_class else 0.0
+        if not score and not same_article and same_side and cosine >= SAME_STORY_STRONG_COSINE \
+                and codes_agree(rows[x], rows[y]):
+            score = 1.0 + cosine
+        scored.append((score, x, y))
     for score, x, y in sorted(scored, key=lambda p: (-p[0], p[1], p[2])):
         if score > 0:
             links += components.union(x, y)
@@ -467,7 +471,7 @@ def cluster_events(store: Store, article_ids: Sequence[str] | None = None) -> Cl
         store.insert_rows("event_clusters", [_with_date(c) for c in clusters])
         store.insert_rows("mention_clusters", mention_rows)
     return ClusterSummary(
-        mentions=len(rows), clusters=len(clusters), links=links, candidate_pairs=len(pairs) + len(story_pairs),
+        mentions=len(rows), clusters=len(clusters), links=links, candidate_pairs=len(pairs),
         multi_article=sum(c["n_articles"] > 1 for c in clusters), seconds=time.monotonic() - started,
     )
 
