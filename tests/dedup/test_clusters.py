@@ -131,3 +131,24 @@ def test_eval_clusters_scores_the_article_grouping(tmp_path, nlp):
     assert (report.articles, report.stories) == (4, 2)
     assert report.pairs == {"gold": 3, "predicted": 3, "correct": 3}
     assert report.pairwise.f1 == 1.0 and report.bcubed.f1 == 1.0
+
+
+@pytest.mark.parametrize("published", [None, "2016-03-24"])
+@pytest.mark.parametrize("place", [None, "Moscow"])
+@pytest.mark.parametrize("recipient", [None, "RUS"])
+@pytest.mark.parametrize("source", ["text", "publication"])
+def test_a_single_mention_summarises_as_the_general_path_would(published, place, recipient, source):
+    from datetime import date
+
+    from detente.dedup.clusters import _alone, _combined
+
+    mention = {
+        "event": "CONSULT", "mode": None, "actor_code": "USA", "actor_sector": "GOV", "actor_name": "John Kerry",
+        "recipient_code": recipient, "recipient_sector": "GOV" if recipient else None, "recipient_name": None,
+        "date_value": "2016-03-24", "date_granularity": "day", "date_source": source, "place": place,
+        "place_country": "RUS", "lat": 55.75 if place else None, "lon": 37.62 if place else None, "quad_code": 1,
+        "event_scale": 1.0, "cameo": "040", "confidence": 0.8, "dup_group": "a", "source": "wire", "article_id": "a",
+        "event_id": "e1", "sentence": "Kerry met Putin.", "trigger_text": "met",
+        "published": date.fromisoformat(published) if published else None,
+    }
+    assert _alone("c1", mention) == _combined("c1", [mention])

@@ -315,8 +315,29 @@ def _best_dyad(rows: Sequence[dict[str, Any]]) -> tuple[str, str]:
     return min(dyads, key=lambda d: (-backing(d), -sum(bool(code) for code in d), d))
 
 
+def _alone(cluster_id: str, r: dict[str, Any]) -> dict[str, Any]:
+    """The canonical event of a single mention (half of all clusters): its own fields."""
+    return {
+        "cluster_id": cluster_id, "event": r["event"], "mode": r["mode"],
+        "actor_code": r["actor_code"], "actor_sector": r["actor_sector"], "actor_name": r["actor_name"],
+        "recipient_code": r["recipient_code"], "recipient_sector": r["recipient_sector"],
+        "recipient_name": r["recipient_name"], "date_value": r["date_value"], "date_granularity": r["date_granularity"],
+        "place": r["place"], "place_country": r["place_country"],
+        "lat": r["lat"] if r["place"] else None, "lon": r["lon"] if r["place"] else None,
+        "quad_code": r["quad_code"], "event_scale": r["event_scale"], "cameo": r["cameo"], "modality": "asserted",
+        "confidence": round(min(r["confidence"] or 0.0, 0.99), 4), "n_mentions": 1, "n_articles": 1, "n_sources": 1,
+        "n_outlets": 1, "reciprocal": False, "first_reported": r["published"], "last_reported": r["published"],
+        "article_id": r["article_id"], "event_id": r["event_id"], "sentence": r["sentence"],
+        "trigger_text": r["trigger_text"],
+    }
+
+
 def summarise(cluster_id: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The canonical event of a cluster of mentions: best-supported type, dyad, date, place."""
+    return _alone(cluster_id, rows[0]) if len(rows) == 1 else _combined(cluster_id, rows)
+
+
+def _combined(cluster_id: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     event = _mode(r["event"] for r in rows)
     dyad = _best_dyad([r for r in rows if r["event"] == event])
     agreeing = [r for r in rows if r["event"] == event and (r["actor_code"] or "", r["recipient_code"] or "") == dyad]
