@@ -140,7 +140,7 @@ def test_eval_clusters_scores_the_article_grouping(tmp_path, nlp):
 def test_a_single_mention_summarises_as_the_general_path_would(published, place, recipient, source):
     from datetime import date
 
-    from detente.dedup.clusters import _alone, _combined
+    from detente.dedup.summary import _alone, _combined
 
     mention = {
         "event": "CONSULT", "mode": None, "actor_code": "USA", "actor_sector": "GOV", "actor_name": "John Kerry",

@@ -25,13 +25,9 @@ decisions (``decisions.py``).
 
 from __future__ import annotations
 
-import hashlib
-import math
 import time
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +35,7 @@ from typing import Any
 import pyarrow as pa
 
 from detente.dedup.decisions import Constraints, load_constraints
+from detente.dedup.summary import cluster_id_for, summarise, with_date
 from detente.dedup.unionfind import UnionFind
 from detente.store.database import Store
 
@@ -282,117 +279,6 @@ class _Components(UnionFind):
         return True
 
 
-def _mode(values: Iterable[Any]) -> Any:
-    counts = Counter(v for v in values if v is not None)
-    if not counts:
-        return None
-    best = max(counts.values())
-    return min(v for v, n in counts.items() if n == best)  # ties: the smallest, for stable output
-
-
-def _best_date(rows: Sequence[dict[str, Any]]) -> tuple[str | None, str | None]:
-    """The most precise date the most reports give, text dates before publication dates."""
-    for granularity in ("day", "month", "year"):
-        stated = [r["date_value"] for r in rows if r["date_source"] == "text" and r["date_granularity"] == granularity]
-        if stated:
-            return _mode(stated), granularity
-    fallback = sorted(r["date_value"] for r in rows if r["date_value"])
-    return (fallback[0], _mode(r["date_granularity"] for r in rows)) if fallback else (None, None)
-
-
-def _best_dyad(rows: Sequence[dict[str, Any]]) -> tuple[str, str]:
-    """The (actor, recipient) codes most reports support: a report with an unknown side supports
-    every dyad that agrees on its known side; ties go to the more specific dyad, then the first
-    in alphabetical order (for stable output)."""
-    dyads = {(r["actor_code"] or "", r["recipient_code"] or "") for r in rows}
-
-    def backing(dyad: tuple[str, str]) -> int:
-        return sum(
-            all(not side or side == want for side, want in zip((r["actor_code"], r["recipient_code"]), dyad, strict=True))
-            for r in rows
-        )
-
-    return min(dyads, key=lambda d: (-backing(d), -sum(bool(code) for code in d), d))
-
-
-def _alone(cluster_id: str, r: dict[str, Any]) -> dict[str, Any]:
-    """The canonical event of a single mention (half of all clusters): its own fields."""
-    return {
-        "cluster_id": cluster_id, "event": r["event"], "mode": r["mode"],
-        "actor_code": r["actor_code"], "actor_sector": r["actor_sector"], "actor_name": r["actor_name"],
-        "recipient_code": r["recipient_code"], "recipient_sector": r["recipient_sector"],
-        "recipient_name": r["recipient_name"], "date_value": r["date_value"], "date_granularity": r["date_granularity"],
-        "place": r["place"], "place_country": r["place_country"],
-        "lat": r["lat"] if r["place"] else None, "lon": r["lon"] if r["place"] else None,
-        "quad_code": r["quad_code"], "event_scale": r["event_scale"], "cameo": r["cameo"], "modality": "asserted",
-        "confidence": round(min(r["confidence"] or 0.0, 0.99), 4), "n_mentions": 1, "n_articles": 1, "n_sources": 1,
-        "n_outlets": 1, "reciprocal": False, "first_reported": r["published"], "last_reported": r["published"],
-        "article_id": r["article_id"], "event_id": r["event_id"], "sentence": r["sentence"],
-        "trigger_text": r["trigger_text"],
-    }
-
-
-def summarise(cluster_id: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The canonical event of a cluster of mentions: best-supported type, dyad, date, place."""
-    return _alone(cluster_id, rows[0]) if len(rows) == 1 else _combined(cluster_id, rows)
-
-
-def _combined(cluster_id: str, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    event = _mode(r["event"] for r in rows)
-    dyad = _best_dyad([r for r in rows if r["event"] == event])
-    agreeing = [r for r in rows if r["event"] == event and (r["actor_code"] or "", r["recipient_code"] or "") == dyad]
-    date_value, granularity = _best_date(rows)
-    place = _mode(r["place"] for r in rows)
-    located = next((r for r in rows if r["place"] == place), None) if place else None
-    by_group: dict[str, float] = {}
-    for r in rows:
-        by_group[r["dup_group"]] = max(by_group.get(r["dup_group"], 0.0), r["confidence"] or 0.0)
-    confidence = 1 - math.prod(1 - min(c, 0.99) for c in by_group.values())
-    # the representative mention: the earliest report that agrees with the cluster, most confident first
-    lead = min(agreeing, key=lambda r: (r["published"] or date.max, -(r["confidence"] or 0), r["event_id"]))
-    published = [r["published"] for r in rows if r["published"] is not None]
-    return {
-        "cluster_id": cluster_id,
-        "event": event,
-        "mode": _mode(r["mode"] for r in agreeing),
-        "actor_code": dyad[0] or None,
-        "actor_sector": _mode(r["actor_sector"] for r in agreeing),
-        "actor_name": _mode(r["actor_name"] for r in agreeing),
-        "recipient_code": dyad[1] or None,
-        "recipient_sector": _mode(r["recipient_sector"] for r in agreeing),
-        "recipient_name": _mode(r["recipient_name"] for r in agreeing),
-        "date_value": date_value,
-        "date_granularity": granularity,
-        "place": place,
-        "place_country": located["place_country"] if located else _mode(r["place_country"] for r in rows),
-        "lat": located["lat"] if located else None,
-        "lon": located["lon"] if located else None,
-        "quad_code": lead["quad_code"],
-        "event_scale": lead["event_scale"],
-        "cameo": lead["cameo"],
-        "modality": "asserted",
-        "confidence": round(confidence, 4),
-        "n_mentions": len(rows),
-        "n_articles": len({r["article_id"] for r in rows}),
-        "n_sources": len(by_group),
-        "n_outlets": len({r["source"] or r["dup_group"] for r in rows}),
-        # a joint action (a meeting, an agreement) is reported both ways: count it for both directions
-        "reciprocal": dyad[0] != dyad[1] and any(
-            (r["actor_code"] or "", r["recipient_code"] or "") == (dyad[1], dyad[0]) for r in rows if r["event"] == event
-        ),
-        "first_reported": min(published) if published else None,
-        "last_reported": max(published) if published else None,
-        "article_id": lead["article_id"],
-        "event_id": lead["event_id"],
-        "sentence": lead["sentence"],
-        "trigger_text": lead["trigger_text"],
-    }
-
-
-def cluster_id_for(members: Iterable[str]) -> str:
-    return "c" + hashlib.sha1(min(members).encode("utf-8")).hexdigest()[:19]
-
-
 def _scope_sql(store: Store, article_ids: Sequence[str] | None) -> str:
     """Incremental runs recluster the mentions of the new articles and of every article they can
     link with (copies, and articles sharing a top term within STORY_DAYS), with whole clusters."""
@@ -489,19 +375,9 @@ def cluster_events(store: Store, article_ids: Sequence[str] | None = None) -> Cl
                 """DELETE FROM mention_clusters WHERE cluster_id IN (SELECT cluster_id FROM _affected)
                    OR event_id IN (SELECT event_id FROM _mentions)"""
             )
-        store.insert_rows("event_clusters", [_with_date(c) for c in clusters])
+        store.insert_rows("event_clusters", [with_date(c) for c in clusters])
         store.insert_rows("mention_clusters", mention_rows)
     return ClusterSummary(
         mentions=len(rows), clusters=len(clusters), links=links, candidate_pairs=len(pairs),
         multi_article=sum(c["n_articles"] > 1 for c in clusters), seconds=time.monotonic() - started,
     )
-
-
-def _with_date(cluster: dict[str, Any]) -> dict[str, Any]:
-    value = cluster["date_value"]
-    if value:
-        parts = [int(p) for p in value.split("-")] + [1, 1]
-        cluster["event_date"] = date(parts[0], parts[1], parts[2])
-    else:
-        cluster["event_date"] = None
-    return cluster
