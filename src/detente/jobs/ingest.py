@@ -13,15 +13,16 @@ run changes nothing.
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import islice
 
 from detente.dedup.clusters import cluster_events
 from detente.dedup.duplicates import group_duplicates
 from detente.ingest.sources import FieldMap, iter_documents
-from detente.jobs.coding import chunked, code_chunks
+from detente.jobs.coding import CodingPool, code_chunks
 from detente.jobs.progress import NoProgress, Progress
 from detente.records import Article, Failure
 from detente.store.database import Store, StoredArticle
@@ -32,6 +33,8 @@ OnFailure = Callable[[Failure], None]
 # Articles; fewer are coded in this process whatever the number of workers: a spawned worker
 # takes 7-11 s to load the model here, which a few hundred articles do not pay back.
 SMALL_BATCH = 400
+# Articles read ahead of coding: bounds memory, and a run this small knows its total at once.
+READ_AHEAD = 2000
 
 
 def _ignore(failure: Failure) -> None:
@@ -75,27 +78,71 @@ class IngestSummary:
         return asdict(self)
 
 
-def _read(
-    inputs: Iterable[str], fields: FieldMap, published: date | None, progress: Progress
-) -> tuple[list[Article], list[Failure], int]:
-    """All documents of the inputs, with their store ids; duplicates within the input dropped."""
-    articles: dict[str, Article] = {}
-    failures: list[Failure] = []
-    repeated = 0
-    for n, doc in enumerate(iter_documents(inputs, fields), start=1):
-        if isinstance(doc, Failure):
-            failures.append(doc)
-            continue
-        if published is not None and doc.published is None:
-            doc.published, doc.published_from = published, "caller"
-        assign_identity(doc)
-        if doc.doc_id in articles:
-            repeated += 1
-        else:
-            articles[doc.doc_id] = doc
-        if n % 50 == 0:
-            progress.reading(n)
-    return list(articles.values()), failures, repeated
+class NewArticles:
+    """The documents of the inputs that still need coding, in chunks, read as they are needed.
+
+    Reading runs at most ``read_ahead`` articles ahead of coding, so memory stays bounded
+    however large the input, while a run that fits in the window knows its total (and so its
+    ETA) from the start. Failures are stored as they are met; articles repeated in the input or
+    already in the store are counted and skipped.
+    """
+
+    def __init__(
+        self, inputs: Iterable[str], store: Store, summary: IngestSummary, *, fields: FieldMap,
+        published: date | None, run_id: str, on_failure: OnFailure, read_ahead: int,
+    ) -> None:
+        self.documents = iter(iter_documents(inputs, fields))
+        self.store, self.summary, self.published = store, summary, published
+        self.run_id, self.on_failure, self.read_ahead = run_id, on_failure, read_ahead
+        self.buffer: deque[Article] = deque()
+        self.seen: set[str] = set()
+        self.exhausted = False
+        self.found = 0  # new articles read so far (buffered or already handed out)
+
+    def fill(self, batch: int = 64) -> None:
+        """Read until ``read_ahead`` new articles are buffered or the input ends."""
+        while not self.exhausted and len(self.buffer) < self.read_ahead:
+            raw = list(islice(self.documents, batch))
+            if not raw:
+                self.exhausted = True
+                break
+            self._admit(raw)
+
+    def _admit(self, raw: list[Article | Failure]) -> None:
+        failures = [doc for doc in raw if isinstance(doc, Failure)]
+        for failure in failures:
+            self.on_failure(failure)
+        self.store.record_failures(failures, self.run_id)
+        self.summary.failed += len(failures)
+        fresh: list[Article] = []
+        for doc in raw:
+            if isinstance(doc, Failure):
+                continue
+            self.summary.read += 1
+            if self.published is not None and doc.published is None:
+                doc.published, doc.published_from = self.published, "caller"
+            assign_identity(doc)
+            if doc.doc_id in self.seen:
+                self.summary.repeated_in_input += 1
+                continue
+            self.seen.add(doc.doc_id)
+            fresh.append(doc)
+        known = self.store.known_article_ids(a.doc_id for a in fresh)
+        todo = [a for a in fresh if a.doc_id not in known]
+        self.summary.already_stored += len(fresh) - len(todo)
+        hashes = {id(a): content_hash(a.text) for a in todo}
+        stored_texts = self.store.known_content_hashes(hashes.values())
+        self.summary.copies_of_stored_text += sum(hashes[id(a)] in stored_texts for a in todo)
+        self.buffer.extend(todo)
+        self.found += len(todo)
+
+    def chunks(self, size: int, progress: Progress) -> Iterator[list[Article]]:
+        while True:
+            self.fill()
+            progress.found(self.found, final=self.exhausted)
+            if not self.buffer:
+                return
+            yield [self.buffer.popleft() for _ in range(min(size, len(self.buffer)))]
 
 
 def ingest(
@@ -109,11 +156,15 @@ def ingest(
     progress: Progress | None = None,
     on_failure: OnFailure = _ignore,
     command: str = "ingest",
+    pool: CodingPool | None = None,
+    read_ahead: int = READ_AHEAD,
 ) -> IngestSummary:
     """Read, code and store every new document of ``inputs`` (paths, globs, URLs).
 
     Failures (unreadable files, bad records, coder errors) are stored in ``failures`` and passed
-    to ``on_failure`` as they happen; the batch goes on.
+    to ``on_failure`` as they happen; the batch goes on. ``pool`` is a started ``CodingPool`` to
+    code in (a caller that ingests again and again keeps its workers warm); without one,
+    ``workers`` > 1 starts a pool for this run when it has more than ``SMALL_BATCH`` articles.
     """
     progress = progress or NoProgress()
     coder = coder_id()
@@ -121,43 +172,16 @@ def ingest(
     started = time.monotonic()
     run_id = summary.run_id = store.start_run(f"{command} {' '.join(inputs)}"[:2000], coder)
     try:
-        articles, failures, summary.repeated_in_input = _read(inputs, fields or FieldMap(), published, progress)
-        summary.read = len(articles) + summary.repeated_in_input
-        for failure in failures:
-            on_failure(failure)
-        store.record_failures(failures, run_id)
-        summary.failed += len(failures)
-
-        known = store.known_article_ids(a.doc_id for a in articles)
-        todo = [a for a in articles if a.doc_id not in known]
-        summary.already_stored = len(articles) - len(todo)
-        stored_texts = store.known_content_hashes(content_hash(a.text) for a in todo)
-        summary.copies_of_stored_text = sum(content_hash(a.text) in stored_texts for a in todo)
-
-        languages: Counter[str] = Counter()
-        model = ""
-        stored_ids: list[str] = []
-        progress.start(len(todo), "articles")
-        # each worker process loads the spaCy model (~3 s): not worth it for a handful of articles
-        workers = workers if len(todo) > SMALL_BATCH else 1
-        for chunk, outcomes in code_chunks(chunked(todo, chunk_size), workers):
-            batch = [o for o in outcomes if isinstance(o, StoredArticle)]
-            problems = [o for o in outcomes if isinstance(o, Failure)]
-            model = model or next((e.model for o in batch for e in o.events), "")
-            store.add_articles(batch, run_id, coder, model or None)
-            for failure in problems:
-                on_failure(failure)
-            store.record_failures(problems, run_id)
-            summary.failed += len(problems)
-            for item in batch:
-                stored_ids.append(item.article.doc_id)
-                languages[item.article.language or "und"] += 1
-                summary.stored += 1
-                summary.coded += item.status == "coded"
-                summary.not_english += item.status == "not-english"
-                summary.events += len(item.events)
-            progress.advance(len(chunk))
-        summary.languages = dict(languages)
+        pending = NewArticles(
+            inputs, store, summary, fields=fields or FieldMap(), published=published, run_id=run_id,
+            on_failure=on_failure, read_ahead=max(read_ahead, SMALL_BATCH + 1),
+        )
+        pending.fill()
+        progress.start(pending.found if pending.exhausted else None, "articles")
+        if pool is None and pending.exhausted and pending.found <= SMALL_BATCH:
+            workers = 1
+        stored_ids = _code_and_store(store, pending.chunks(chunk_size, progress), summary, run_id, coder,
+                                     workers=workers, pool=pool, progress=progress, on_failure=on_failure)
         if stored_ids:
             changed = group_duplicates(store, stored_ids)
             summary.near_duplicates = sum(1 for a, g in changed.items() if a != g)
@@ -167,6 +191,35 @@ def ingest(
         summary.seconds = time.monotonic() - started
         store.finish_run(run_id, summary.to_dict())
     return summary
+
+
+def _code_and_store(
+    store: Store, chunks: Iterable[list[Article]], summary: IngestSummary, run_id: str, coder: str, *,
+    workers: int, pool: CodingPool | None, progress: Progress, on_failure: OnFailure,
+) -> list[str]:
+    """Code the chunks and commit each with its events; → the ids of the stored articles."""
+    languages: Counter[str] = Counter(summary.languages)
+    model = ""
+    stored_ids: list[str] = []
+    for chunk, outcomes in code_chunks(chunks, workers, pool):
+        batch = [o for o in outcomes if isinstance(o, StoredArticle)]
+        problems = [o for o in outcomes if isinstance(o, Failure)]
+        model = model or next((e.model for o in batch for e in o.events), "")
+        store.add_articles(batch, run_id, coder, model or None)
+        for failure in problems:
+            on_failure(failure)
+        store.record_failures(problems, run_id)
+        summary.failed += len(problems)
+        for item in batch:
+            stored_ids.append(item.article.doc_id)
+            languages[item.article.language or "und"] += 1
+            summary.stored += 1
+            summary.coded += item.status == "coded"
+            summary.not_english += item.status == "not-english"
+            summary.events += len(item.events)
+        progress.advance(len(chunk))
+    summary.languages = dict(languages)
+    return stored_ids
 
 
 @dataclass(slots=True)

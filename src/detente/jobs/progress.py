@@ -25,17 +25,20 @@ from rich.text import Text
 
 
 class Progress(Protocol):
-    def reading(self, documents: int) -> None: ...
-    def start(self, total: int, what: str) -> None: ...
+    """``start`` with the total when it is known (``None`` while the input is still being read);
+    ``found`` raises it as reading goes on, ``final`` once the input is exhausted."""
+
+    def start(self, total: int | None, what: str) -> None: ...
+    def found(self, total: int, final: bool) -> None: ...
     def advance(self, done: int) -> None: ...
     def finish(self) -> None: ...
 
 
 class NoProgress:
-    def reading(self, documents: int) -> None:
+    def start(self, total: int | None, what: str) -> None:
         pass
 
-    def start(self, total: int, what: str) -> None:
+    def found(self, total: int, final: bool) -> None:
         pass
 
     def advance(self, done: int) -> None:
@@ -46,29 +49,34 @@ class NoProgress:
 
 
 class PlainProgress:
-    """``detente: 32/120 articles (4.1/s, ETA 21 s)``, at most one line a second."""
+    """``detente: 32/120 articles (4.1/s, ETA 21 s)``, at most one line a second; while the
+    input is still being read, ``detente: 32/2000+ articles (4.1/s)``."""
 
     def __init__(self, out: IO[str], every: float = 1.0) -> None:
         self.out, self.every = out, every
-        self.total, self.done, self.what = 0, 0, "articles"
+        self.total, self.final, self.done, self.what = 0, True, 0, "articles"
         self.started = self.last = 0.0
 
-    def reading(self, documents: int) -> None:
-        pass
-
-    def start(self, total: int, what: str) -> None:
-        self.total, self.what, self.done = total, what, 0
+    def start(self, total: int | None, what: str) -> None:
+        self.total, self.final, self.what, self.done = total or 0, total is not None, what, 0
         self.started = time.monotonic()
         self.last = 0.0
+
+    def found(self, total: int, final: bool) -> None:
+        self.total, self.final = total, final
 
     def advance(self, done: int) -> None:
         self.done += done
         now = time.monotonic()
-        if now - self.last >= self.every or self.done >= self.total:
+        if now - self.last >= self.every or (self.final and self.done >= self.total):
             self.last = now
             rate = self.done / max(now - self.started, 1e-9)
-            eta = (self.total - self.done) / rate if rate > 0 else float("inf")
-            self.out.write(f"detente: {self.done}/{self.total} {self.what} ({rate:.1f}/s, ETA {eta:.0f} s)\n")
+            if self.final:
+                eta = (self.total - self.done) / rate if rate > 0 else float("inf")
+                line = f"{self.done}/{self.total} {self.what} ({rate:.1f}/s, ETA {eta:.0f} s)"
+            else:
+                line = f"{self.done}/{self.total}+ {self.what} ({rate:.1f}/s)"
+            self.out.write(f"detente: {line}\n")
             self.out.flush()
 
     def finish(self) -> None:
@@ -92,18 +100,17 @@ class BarProgress:
         )
         self.task: int | None = None
 
-    def reading(self, documents: int) -> None:
-        if self.task is None:
-            self.bar.start()
-            self.task = self.bar.add_task("reading", total=None)
-        self.bar.update(self.task, completed=documents)
-
-    def start(self, total: int, what: str) -> None:
+    def start(self, total: int | None, what: str) -> None:
         if self.task is None:
             self.bar.start()
         else:
             self.bar.remove_task(self.task)
         self.task = self.bar.add_task(f"coding {what}", total=total)
+
+    def found(self, total: int, final: bool) -> None:
+        # a bar with a lower bound for its total would show a false ETA: it stays open until then
+        if self.task is not None:
+            self.bar.update(self.task, total=total if final else None)
 
     def advance(self, done: int) -> None:
         if self.task is not None:
