@@ -342,6 +342,11 @@ class ActorResolver(MemoryMixin):
                 owned = self._named(mod, offset)
                 if owned is not None and owned.code:
                     return replace(owned, entity_text=span.text, span=span)
+            if country is not None and token.tag_ in ("NNS", "NNPS") and any(
+                    k.partition(":")[0] in ("demonym", "country") for k in self.kb.surface.get(country[1].text, ())):
+                # "Algerian landowners", "Palestinian youths": people of a stated country whose
+                # noun the knowledge base has no sector for; their country is still a fact
+                return Entity(country[0], None, span.text, None, None, None, span, "nationality")
             return None
         sector, office, noun = role
         if country is not None:

@@ -36,6 +36,7 @@ class ModalityCues:
     denying_verbs: frozenset[str]
     cancelling_verbs: frozenset[str]
     intention_verbs: frozenset[str]
+    attempt_verbs: frozenset[str]
     speculation_nouns: frozenset[str]
     conditional_marks: frozenset[str]
     alleged_adverbs: frozenset[str]
@@ -134,6 +135,12 @@ def modality_of(
                 return Modality.NEGATED, lemma
             if rel == "dobj" and (lemma in cues.cancelling_verbs or (lemma == "call" and _particle(parent, "off"))):
                 return Modality.NEGATED, lemma  # "cancelled his summit with Kim"
+            if rel == "xcomp" and lemma in cues.attempt_verbs:
+                found = _own_clause(parent, cues)
+                if found:
+                    return found
+                node = parent
+                continue
             if rel in ("xcomp", "ccomp") and lemma in cues.intention_verbs:
                 return Modality.FUTURE, lemma
             if rel in ("xcomp", "ccomp", "prep", "pcomp") and lemma in cues.alleged_verbs:

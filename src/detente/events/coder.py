@@ -42,7 +42,7 @@ from detente.events.dyads import (
     weight,
 )
 from detente.events.lexicon import Lexicon, TriggerEntry, TriggerMatch, claimed, find_triggers, load_lexicon
-from detente.events.roles import Roles, find_roles, on_trigger_line
+from detente.events.roles import Roles, find_roles, object_phrase_levels, on_trigger_line
 from detente.events.selection import select
 from detente.nlp import ParsedArticle
 from detente.ontology import Ontology, load_ontology
@@ -50,6 +50,7 @@ from detente.records import (
     Entity,
     Event,
     Evidence,
+    Location,
     Modality,
     Quote,
     Span,
@@ -282,6 +283,10 @@ class ArticleCoder:
             # "demanded that the US cancel ...", "offered to negotiate with Armenia"; not for joint
             # actions, where the embedded object is what they agreed on
             recipients = self._choose_recipients(roles.embedded_options, actors, ctx, self.ontology.quad(entry.event))
+        recipient_note = ""
+        if not recipients and not (entry.reciprocal and len(actors) >= 2) and entry.pos == "verb" and entry.untargeted is None:
+            recipients = self._choose_recipients(object_phrase_levels(trigger), actors, ctx, self.ontology.quad(entry.event))
+            recipient_note = "/object-phrase" if recipients else ""
         aimed = [t for option in roles.recipient_options for t in option
                  if t.lemma_.lower() not in _WATERS and t.ent_type_ not in ("DATE", "TIME")]
         if not recipients and not aimed and entry.untargeted is not None:
@@ -331,6 +336,10 @@ class ArticleCoder:
             # police, courts and government act on their own society unless the text says otherwise;
             # not sanctions, which a state imposes on foreign companies and people
             recipients = [located(r, actors[0].code) if r.sector in _SOCIETY else r for r in recipients]
+        if not recipients and not reciprocal and entry.mode != "visit":
+            implied = self._implied_recipient(entry.event, actors, where)
+            if implied is not None:
+                recipients, recipient_note = [implied], "/implied-recipient"
         if not actors and not recipients:
             return []
         if entry.pos == "noun" and claimed(trigger):
@@ -366,7 +375,7 @@ class ArticleCoder:
                 evidence=Evidence(
                     sentence=self.parsed.article.text[ctx.offset + ctx.span.start_char : ctx.offset + ctx.span.end_char],
                     trigger=trigger_span,
-                    rule=f"{entry.id}/{construction}" + (f"/{modality.value}:{cue}" if cue else ""),
+                    rule=f"{entry.id}/{construction}{recipient_note}" + (f"/{modality.value}:{cue}" if cue else ""),
                     actor=actor.span, recipient=recipient.span if recipient else None,
                     date=when.span if when else None, place=where.span if where else None,
                 ),
@@ -376,6 +385,19 @@ class ArticleCoder:
                 self.contents[event_id] = content
             out.append(event)
         return out + announcements(out, modality, cue, clause_head or trigger, self.ontology, self.parsed.article.published)
+
+    def _implied_recipient(self, event: str, actors: list[Entity], where: Location | None) -> Entity | None:
+        """The recipient the ontology implies when the text names none (``implied_recipient`` in
+        plover.yaml): the country of the event's place, else the one actor's own country."""
+        if self.ontology.event_type(event).implied_recipient != "place-or-home":
+            return None
+        if where is not None and where.country_code:
+            return Entity(where.country_code, None, "", resolution="implied-place")
+        homes = {a.code for a in actors if a.code}
+        home = homes.pop() if len(homes) == 1 else None
+        if home in self.kb.countries:  # a state's own country; not an organisation's code (UNO, EUR)
+            return Entity(home, None, "", resolution="implied-home")
+        return None
 
     def _quote(self, trigger: Token, ctx: _Sentence) -> Quote | None:
         if ctx.speaker_span is None:

@@ -49,7 +49,9 @@ def distinct(entities: list[Entity]) -> list[Entity]:
 def dyads(actors: list[Entity], recipients: list[Entity], reciprocal: bool) -> list[tuple[Entity, Entity | None]]:
     """One (actor, recipient) pair per ordered dyad: compound actors expand, joint actions go both ways."""
     if recipients:
-        return [(a, r) for a in (actors or [UNKNOWN]) for r in recipients if not a.same_actor(r)]
+        # an implied recipient is the actor's own country by design ("Tunisians protested": TUN→TUN)
+        return [(a, r) for a in (actors or [UNKNOWN]) for r in recipients
+                if not a.same_actor(r) or r.resolution.startswith("implied")]
     if reciprocal and len(actors) >= 2:
         return list(permutations(actors, 2))
     return [(a, None) for a in actors]

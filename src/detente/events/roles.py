@@ -152,6 +152,51 @@ def _embedded_options(verb: Token, depth: int = 0) -> list[list[Token]]:
     return [o for o in options if o]
 
 
+# Prepositions inside an object phrase that lead to the party it concerns: "an offer *from*
+# Kabul", "an aid programme *for* Bosnia", "restrictions *against* German goods".
+_PHRASE_PREPS = {"of", "from", "for", "against", "to", "with", "on", "over", "into", "toward", "towards", "by"}
+# "from" names a sender only after what is sent: "an offer from Kabul"; "refugees from Greece"
+# are of Greek origin, and rejecting them is no act towards Greece.
+_SENT_NOUNS = {"offer", "call", "request", "demand", "proposal", "appeal", "invitation", "plea", "bid", "pressure",
+               "criticism", "warning", "threat", "message", "letter", "ultimatum", "initiative", "suggestion", "plan"}
+_PHRASE_OWNERS = ("poss", "compound", "amod", "nmod")
+# "called for Savchenko's release": the person is what is asked for; the call is addressed to
+# whoever holds her (``document.implicit_recipients``), so the search does not enter these.
+_HELD_PERSON_NOUNS = {"release", "freedom", "return", "handover", "extradition", "custody", "detention", "pardon"}
+_PHRASE_DEPTH = 3
+
+
+def object_phrase_levels(trigger: Token) -> list[list[Token]]:
+    """Tokens inside the trigger's object phrases, nearest first, level by level: the party an
+    act concerns when no construction names it. "rejected a fresh offer *from Afghanistan*",
+    "denounced *Serbia's* suppression of the unrest", "agreed to *US* mediation", "hacked into
+    the computers *of South Korean army officers*". Clauses inside the phrase (relative or
+    participial) are not entered: what they say is another event's business.
+    """
+    start = _children(trigger, "dobj", "attr") + [o for p in _children(trigger, "prep", "dative")
+                                                  if p.lower_ in _PHRASE_PREPS for o in _children(p, "pobj")]
+    for clause in _children(trigger, "xcomp"):  # "refused to lift the curfew"
+        start += _children(clause, "dobj")
+    # the prepositional objects themselves are a level too ("rejected a proposal from Baku", where
+    # the parser hangs "from Baku" on the verb); the direct object was the entry's own option
+    level0 = [t for t in start if t.dep_ == "pobj" and t.lemma_.lower() not in _HELD_PERSON_NOUNS]
+    levels: list[list[Token]] = [level0] if level0 else []
+    frontier = [t for t in start if t.lemma_.lower() not in _HELD_PERSON_NOUNS]
+    for _ in range(_PHRASE_DEPTH):
+        nxt: list[Token] = []
+        for head in frontier:
+            nxt += [c for c in head.children if c.dep_ in _PHRASE_OWNERS and c.pos_ in ("PROPN", "NOUN", "ADJ", "PRON")]
+            nxt += [o for p in head.children if p.dep_ == "prep" and p.lower_ in _PHRASE_PREPS
+                    and (p.lower_ != "from" or head.lemma_.lower() in _SENT_NOUNS) for o in _children(p, "pobj")]
+            nxt += [c for c in head.children if c.dep_ == "conj"]
+        nxt = [t for t in nxt if t.lemma_.lower() not in _HELD_PERSON_NOUNS]
+        if not nxt:
+            break
+        levels.append(nxt)
+        frontier = nxt
+    return levels
+
+
 def find_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
     """Actor and recipient options of a trigger, with the constructions' names."""
     entry, trigger = match.entry, match.token

@@ -62,6 +62,7 @@ class EventType:
     cameo_root: str
     modes: Mapping[str, Mode]
     note: str | None = None
+    implied_recipient: str = "none"  # "place-or-home": see plover.yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +255,18 @@ def _event_type(name: str, node: Any, src: str) -> EventType:
         _get(node, "requires_recipient", bool, where, src), _score(node, where, src),
         _get(node, "cameo_root", str, where, src), MappingProxyType(modes),
         _get(node, "note", str, where, src, default=None),
+        _implied(node, where, src),
     )
+
+
+_IMPLIED = ("none", "place-or-home")
+
+
+def _implied(node: Any, where: str, src: str) -> str:
+    value = _get(node, "implied_recipient", str, where, src, default="none")
+    if value not in _IMPLIED:
+        raise OntologyError(f"{src}: {where}.implied_recipient: {value!r} is not one of {', '.join(_IMPLIED)}")
+    return value
 
 
 def _parse_plover(text: str, src: str) -> tuple[
