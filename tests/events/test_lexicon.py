@@ -61,3 +61,11 @@ def test_untargeted_fallback_is_validated():
         parse_lexicon({"entries": [{**entry, "untargeted": {"event": "MOBILIZE", "mode": "teleport"}}]}, "t.yaml")
     with pytest.raises(LexiconError, match="untargeted must be a mapping"):
         parse_lexicon({"entries": [{**entry, "untargeted": "MOBILIZE"}]}, "t.yaml")
+
+
+def test_the_armed_alternative_is_validated_like_the_untargeted_one():
+    entry = {"id": "x.v", "lemma": "x", "pos": "verb", "event": "PROTEST", "by_armed": {"event": "COERCE", "mode": "restrict"}}
+    [parsed] = parse_lexicon({"entries": [entry]}, "t.yaml").entries
+    assert parsed.by_armed == ("COERCE", "restrict", None)
+    with pytest.raises(LexiconError, match="by_armed: unknown PLOVER event type 'BLOCK'"):
+        parse_lexicon({"entries": [{**entry, "by_armed": {"event": "BLOCK"}}]}, "t.yaml")

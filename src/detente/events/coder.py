@@ -19,7 +19,7 @@ from spacy.tokens import Token
 
 from detente.version import coder_id
 from detente.actors.kb import KnowledgeBase, load_kb
-from detente.actors.phrases import entity_span, regional
+from detente.actors.phrases import ARMED_SECTORS, entity_span, regional
 from detente.actors.resolve import ActorResolver
 from detente.attributes import (
     event_date,
@@ -291,6 +291,9 @@ class ArticleCoder:
                  if t.lemma_.lower() not in _WATERS and t.ent_type_ not in ("DATE", "TIME")]
         if not recipients and not aimed and entry.untargeted is not None:
             event, mode, cameo = entry.untargeted  # "fired missiles into the sea": a show of force
+            entry = replace(entry, event=event, mode=mode, cameo=cameo)
+        if entry.by_armed is not None and actors and all(a.sector in ARMED_SECTORS for a in actors):
+            event, mode, cameo = entry.by_armed  # "rebel troops blocked the bridges": a blockade
             entry = replace(entry, event=event, mode=mode, cameo=cameo)
         reciprocal = roles.reciprocal_group or entry.reciprocal
         if not actors and entry.pos == "noun" and entry.reciprocal and not recipients:

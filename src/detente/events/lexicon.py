@@ -63,6 +63,7 @@ class TriggerEntry:
     actor_words: tuple[str, ...] = ()
     governor: tuple[str, ...] = ()
     untargeted: tuple[str, str | None, str | None] | None = None  # (event, mode, cameo) without a recipient
+    by_armed: tuple[str, str | None, str | None] | None = None  # (event, mode, cameo) when armed forces act
     example: str | None = None
 
 
@@ -116,7 +117,8 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
         if raw.get("embeds") not in _EMBEDS:
             raise LexiconError(f"{where}: embeds must be one of future, negated, speculative, alleged")
         recipient = raw.get("recipient")
-        untargeted = _untargeted(raw.get("untargeted"), onto, where)
+        untargeted = _alternative(raw.get("untargeted"), onto, f"{where}: untargeted")
+        by_armed = _alternative(raw.get("by_armed"), onto, f"{where}: by_armed")
         entries.append(
             TriggerEntry(
                 id=raw["id"], lemma=str(raw["lemma"]).lower(), pos=raw["pos"], event=raw["event"],
@@ -130,7 +132,7 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
                 actor_sector=raw.get("actor_sector"), example=raw.get("example"),
                 transitive=bool(raw.get("transitive")), unless_object=_tuple(raw.get("unless_object"), where),
                 actor_words=_tuple(raw.get("actor_words"), where), governor=_tuple(raw.get("governor"), where),
-                untargeted=untargeted,
+                untargeted=untargeted, by_armed=by_armed,
             )
         )
     for key in ("light_verbs", "reporting_verbs"):
@@ -152,16 +154,16 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
     return lexicon
 
 
-def _untargeted(value: object, onto: Ontology, where: str) -> tuple[str, str | None, str | None] | None:
-    """``untargeted: {event: MOBILIZE, mode: weapons, cameo: "150"}``: what the entry codes when
-    no recipient is found ("fired missiles into the sea" is a show of force, not an attack)."""
+def _alternative(value: object, onto: Ontology, where: str) -> tuple[str, str | None, str | None] | None:
+    """``untargeted: {event: MOBILIZE, mode: weapons, cameo: "150"}``: what the entry codes in
+    another situation ("fired missiles into the sea" is a show of force, not an attack)."""
     if value is None:
         return None
     if not isinstance(value, dict) or not value.get("event"):
-        raise LexiconError(f"{where}: untargeted must be a mapping with an event")
+        raise LexiconError(f"{where} must be a mapping with an event")
     event, mode = str(value["event"]), value.get("mode")
     if event not in onto.event_types:
-        raise LexiconError(f"{where}: unknown PLOVER event type {event!r} in untargeted")
+        raise LexiconError(f"{where}: unknown PLOVER event type {event!r}")
     if mode and not onto.is_valid_mode(event, mode):
         raise LexiconError(f"{where}: {event} has no mode {mode!r}")
     return event, mode, str(value["cameo"]) if value.get("cameo") is not None else None
