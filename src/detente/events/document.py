@@ -32,7 +32,8 @@ _RELEASE_WORDS = {"release", "freedom", "return", "handover", "extradition"}
 def intent_table() -> dict[str, Any]:
     text = (resources.files("detente.events") / "data" / "intents.yaml").read_text(encoding="utf-8")
     table = yaml.safe_load(text)
-    table["intent_cues"] = frozenset(table["intent_cues"])
+    for key in ("intent_cues", "conditional_cues", "conditional_marks"):
+        table[key] = frozenset(table[key])
     return table  # type: ignore[no-any-return]
 
 
@@ -41,6 +42,8 @@ def announcements(events: list[Event], modality: Modality, cue: str | None, clau
     """The commitments, threats and refusals that announced events imply (asserted)."""
     table = intent_table()
     if modality is Modality.FUTURE and cue in table["intent_cues"]:
+        kind, codes = None, table["intent"]
+    elif modality is Modality.SPECULATIVE and cue in table["conditional_cues"] and _conditioned(clause, table):
         kind, codes = None, table["intent"]
     elif modality is Modality.NEGATED and future_aux_in_clause(clause):
         kind, codes = "REJECT", table["refusal"]
@@ -62,6 +65,12 @@ def announcements(events: list[Event], modality: Modality, cue: str | None, clau
             evidence=replace(event.evidence, rule=f"{event.evidence.rule}/announced-{event.event.lower()}"),
         ))
     return derived
+
+
+def _conditioned(clause: Token, table: dict[str, Any]) -> bool:
+    """Whether the clause has an if/unless condition of its own: "may halt X if Y"."""
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in table["conditional_marks"] for m in c.children)
+               for c in clause.children)
 
 
 def _mentions_release(event: Event) -> bool:
