@@ -85,7 +85,8 @@ class ActorResolver(MemoryMixin):
             of = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
             if of:
                 return self.resolve(of[0], offset, speaker)
-        if token.pos_ == "PRON" or lower in SPEAKER_PRONOUNS:
+        # "US" is the country, not the pronoun "us"
+        if (token.pos_ == "PRON" or lower in SPEAKER_PRONOUNS) and not (token.is_upper and token.ent_type_):
             return self._pronoun(token, offset, speaker)
         appos = [c for c in token.children if c.dep_ == "appos" and c.ent_type_ in ("PERSON", "ORG")]
         if token.ent_type_ == "" and appos:

@@ -185,7 +185,8 @@ def object_phrase_levels(trigger: Token) -> list[list[Token]]:
     for _ in range(_PHRASE_DEPTH):
         nxt: list[Token] = []
         for head in frontier:
-            nxt += [c for c in head.children if c.dep_ in _PHRASE_OWNERS and c.pos_ in ("PROPN", "NOUN", "ADJ", "PRON")]
+            # not a possessive pronoun: "its peacekeeping forces" are the actor's own, not a party
+            nxt += [c for c in head.children if c.dep_ in _PHRASE_OWNERS and c.pos_ in ("PROPN", "NOUN", "ADJ")]
             nxt += [o for p in head.children if p.dep_ == "prep" and p.lower_ in _PHRASE_PREPS
                     and (p.lower_ != "from" or head.lemma_.lower() in _SENT_NOUNS) for o in _children(p, "pobj")]
             nxt += [c for c in head.children if c.dep_ == "conj"]
