@@ -166,6 +166,11 @@ _HELD_PERSON_NOUNS = {"release", "freedom", "return", "handover", "extradition",
 _PHRASE_DEPTH = 3
 
 
+def _own(token: Token) -> bool:
+    """ "its peacekeepers", "their borders": the actor's own, not another party."""
+    return any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in token.children)
+
+
 def object_phrase_levels(trigger: Token) -> list[list[Token]]:
     """Tokens inside the trigger's object phrases, nearest first, level by level: the party an
     act concerns when no construction names it. "rejected a fresh offer *from Afghanistan*",
@@ -179,7 +184,7 @@ def object_phrase_levels(trigger: Token) -> list[list[Token]]:
         start += _children(clause, "dobj")
     # the prepositional objects themselves are a level too ("rejected a proposal from Baku", where
     # the parser hangs "from Baku" on the verb); the direct object was the entry's own option
-    level0 = [t for t in start if t.dep_ == "pobj" and t.lemma_.lower() not in _HELD_PERSON_NOUNS]
+    level0 = [t for t in start if t.dep_ == "pobj" and t.lemma_.lower() not in _HELD_PERSON_NOUNS and not _own(t)]
     levels: list[list[Token]] = [level0] if level0 else []
     frontier = [t for t in start if t.lemma_.lower() not in _HELD_PERSON_NOUNS]
     for _ in range(_PHRASE_DEPTH):
@@ -190,7 +195,7 @@ def object_phrase_levels(trigger: Token) -> list[list[Token]]:
             nxt += [o for p in head.children if p.dep_ == "prep" and p.lower_ in _PHRASE_PREPS
                     and (p.lower_ != "from" or head.lemma_.lower() in _SENT_NOUNS) for o in _children(p, "pobj")]
             nxt += [c for c in head.children if c.dep_ == "conj"]
-        nxt = [t for t in nxt if t.lemma_.lower() not in _HELD_PERSON_NOUNS]
+        nxt = [t for t in nxt if t.lemma_.lower() not in _HELD_PERSON_NOUNS and not _own(t)]
         if not nxt:
             break
         levels.append(nxt)
