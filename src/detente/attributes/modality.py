@@ -37,6 +37,7 @@ class ModalityCues:
     cancelling_verbs: frozenset[str]
     intention_verbs: frozenset[str]
     attempt_verbs: frozenset[str]
+    intention_adjectives: frozenset[str]
     speculation_nouns: frozenset[str]
     conditional_marks: frozenset[str]
     alleged_adverbs: frozenset[str]
@@ -141,10 +142,14 @@ def modality_of(
                     return found
                 node = parent
                 continue
-            if rel in ("xcomp", "ccomp") and lemma in cues.intention_verbs:
+            # "vowed to fight" (the parser sometimes makes the infinitive an adverbial clause)
+            infinitive = rel == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+            if (rel in ("xcomp", "ccomp") or infinitive) and lemma in cues.intention_verbs:
                 return Modality.FUTURE, lemma
             if rel in ("xcomp", "ccomp", "prep", "pcomp") and lemma in cues.alleged_verbs:
                 return Modality.ALLEGED, lemma
+        if parent.pos_ == "ADJ" and rel == "xcomp" and lemma in cues.intention_adjectives:
+            return Modality.FUTURE, lemma  # "is prepared to impose martial law"
         if parent.pos_ == "NOUN" and lemma in cues.speculation_nouns and rel in ("acl", "ccomp", "prep", "pcomp", "pobj"):
             return Modality.SPECULATIVE, lemma
         if rel in ("xcomp", "ccomp", "acl", "advcl"):

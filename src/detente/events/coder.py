@@ -387,6 +387,8 @@ class ArticleCoder:
             if content:
                 self.contents[event_id] = content
             out.append(event)
+        if cue and any(m.token.lemma_.lower() == cue and m.token.i != trigger.i for m in ctx.triggers.values()):
+            return out  # "is ready to resume talks": the adjective's own entry codes the commitment
         return out + announcements(out, modality, cue, clause_head or trigger, self.ontology, self.parsed.article.published)
 
     def _implied_recipient(self, event: str, actors: list[Entity], where: Location | None) -> Entity | None:

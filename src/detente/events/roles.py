@@ -87,6 +87,8 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
     subjects = _children(verb, *_SUBJECTS)
     if subjects:
         return subjects, "active"
+    if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.dep_ == "acomp":
+        return clause_subject(verb.head.head, depth + 1)  # "X is prepared to impose martial law"
     if verb.dep_ == "xcomp" and _children(verb.head, "dobj"):
         return _children(verb.head, "dobj"), "object-control"
     if verb.dep_ in _CONTROL_DEPS and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
