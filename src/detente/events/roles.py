@@ -144,10 +144,12 @@ def _embedded_options(verb: Token, depth: int = 0) -> list[list[Token]]:
     if depth > 3:
         return []
     options: list[list[Token]] = []
-    for clause in _children(verb, "ccomp", "xcomp"):
+    # a noun's clause too: "its demand that *Israel* ease the restrictions"
+    clauses = _children(verb, "ccomp", "xcomp") + (_children(verb, "acl") if verb.pos_ == "NOUN" else [])
+    for clause in clauses:
         if clause.pos_ not in ("VERB", "AUX"):
             continue
-        options.append(_children(clause, "nsubj", "nsubjpass") if clause.dep_ == "ccomp" else [])
+        options.append(_children(clause, "nsubj", "nsubjpass") if clause.dep_ in ("ccomp", "acl") else [])
         options.append(_children(clause, "dobj", "dative"))
         options.append(_prep_objects(clause, _XCOMP_RECIPIENT_PREPS))
         options.extend(_embedded_options(clause, depth + 1))
@@ -272,6 +274,8 @@ def _nominal_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
         if noun.dep_ == "nsubj" and noun.head.lemma_.lower() in _HIT_VERBS:
             roles.recipient_options.append(_children(noun.head, "dobj"))  # "Israeli strikes hit Gaza"
     roles.actor_options = [(name, tokens) for name, tokens in roles.actor_options if tokens]
+    if entry.embeds:
+        roles.embedded_options = _embedded_options(noun)
     return roles
 
 
