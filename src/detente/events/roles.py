@@ -268,6 +268,8 @@ def _nominal_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
         roles.actor_options.append((f"light-verb-{how}", subject))
         more, _ = _recipient_options(verb, recipient_spec + ("dative",), False)
         roles.recipient_options.extend(more)
+        if is_passive(verb):  # "a British national was put under investigation": the subject undergoes it
+            roles.recipient_options.append(_children(verb, "nsubjpass"))
         roles.clause_heads.append(verb)
     elif noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
         roles.clause_heads.append(noun.head)  # "talks resumed in Moscow on Monday"
