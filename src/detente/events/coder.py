@@ -314,7 +314,9 @@ class ArticleCoder:
         if entry.mode == "visit" and not recipients and where is not None and where.country_code:
             recipients = [Entity(where.country_code, "GOV", where.extracted_place, span=where.span, resolution="visit-place")]
         target = target_date(ctx.ents, trigger, ctx.offset, published) if entry.event == "AGREE" else None
-        if not actors and entry.actor_sector:
+        # not for a participle describing someone ("two men convicted in Ukraine"): that is a
+        # past event told as background, with no agent or date of its own
+        if not actors and entry.actor_sector and not construction.endswith("-participle"):
             actors = [Entity(None, entry.actor_sector, "", resolution="lexicon-default")]  # "protests erupted"
         quad = self.ontology.quad(entry.event)
         if where is not None and where.country_code:
