@@ -63,6 +63,7 @@ class EventType:
     modes: Mapping[str, Mode]
     note: str | None = None
     implied_recipient: str = "none"  # "place-or-home": see plover.yaml
+    implied_sector: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +257,7 @@ def _event_type(name: str, node: Any, src: str) -> EventType:
         _get(node, "cameo_root", str, where, src), MappingProxyType(modes),
         _get(node, "note", str, where, src, default=None),
         _implied(node, where, src),
+        _get(node, "implied_sector", str, where, src, default=None),
     )
 
 
