@@ -69,3 +69,13 @@ def test_the_armed_alternative_is_validated_like_the_untargeted_one():
     assert parsed.by_armed == ("COERCE", "restrict", None)
     with pytest.raises(LexiconError, match="by_armed: unknown PLOVER event type 'BLOCK'"):
         parse_lexicon({"entries": [{**entry, "by_armed": {"event": "BLOCK"}}]}, "t.yaml")
+
+
+def test_a_vocabulary_stands_for_its_words_and_an_unknown_one_is_refused():
+    data = {"vocabularies": {"goods": ["food", "tent"]},
+            "entries": [{"id": "x.v", "lemma": "x", "pos": "verb", "event": "AID", "object": ["$goods", "tent", "fuel"]}]}
+    [parsed] = parse_lexicon(data, "t.yaml").entries
+    assert parsed.object == ("food", "tent", "fuel")
+    data["entries"][0]["object"] = ["$bads"]
+    with pytest.raises(LexiconError, match="unknown vocabulary '\\$bads' \\(known: goods\\)"):
+        parse_lexicon(data, "t.yaml")

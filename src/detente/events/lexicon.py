@@ -92,10 +92,31 @@ def _tuple(value: object, where: str = "") -> tuple[str, ...]:
     return tuple(str(v) for v in values)
 
 
+def _vocabularies(data: dict[str, object], source: str) -> dict[str, tuple[str, ...]]:
+    raw = data.get("vocabularies") or {}
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{source}: vocabularies must be a mapping of name → word list")
+    return {str(name): _tuple(words, f"{source}: vocabularies.{name}") for name, words in raw.items()}
+
+
+def _words(value: object, vocabularies: dict[str, tuple[str, ...]], where: str) -> tuple[str, ...]:
+    """A word list in which ``$name`` stands for the named vocabulary ("$aid_goods")."""
+    out: list[str] = []
+    for word in _tuple(value, where):
+        if word.startswith("$"):
+            if word[1:] not in vocabularies:
+                raise LexiconError(f"{where}: unknown vocabulary {word!r} (known: {', '.join(sorted(vocabularies))})")
+            out.extend(vocabularies[word[1:]])
+        else:
+            out.append(word)
+    return tuple(dict.fromkeys(out))
+
+
 def parse_lexicon(data: object, source: str) -> Lexicon:
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise LexiconError(f"{source}: expected a mapping with an 'entries' list")
     onto = load_ontology()
+    vocabularies = _vocabularies(data, source)
     entries: list[TriggerEntry] = []
     seen: set[str] = set()
     for n, raw in enumerate(data["entries"], 1):
@@ -124,7 +145,7 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
                 id=raw["id"], lemma=str(raw["lemma"]).lower(), pos=raw["pos"], event=raw["event"],
                 mode=raw.get("mode"), context=raw.get("context"),
                 cameo=str(raw["cameo"]) if raw.get("cameo") is not None else None,
-                prep=_tuple(raw.get("prep"), where), object=_tuple(raw.get("object"), where),
+                prep=_tuple(raw.get("prep"), where), object=_words(raw.get("object"), vocabularies, where),
                 modifier=_tuple(raw.get("modifier"), where),
                 recipient=_tuple(recipient, where) if recipient is not None else _DEFAULT_RECIPIENT[raw["pos"]],
                 reciprocal=bool(raw.get("reciprocal")), governed=bool(raw.get("governed")),
