@@ -25,8 +25,10 @@ decisions (``decisions.py``).
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,8 +37,8 @@ from typing import Any
 import pyarrow as pa
 
 from detente.dedup.decisions import Constraints, load_constraints
-from detente.dedup.summary import cluster_id_for, summarise, with_date
-from detente.dedup.unionfind import UnionFind
+from detente.dedup.summary import ALONE_SQL, cluster_id_for, rounded_confidence, summarise, summarise_table, with_date
+from detente.dedup.unionfind import MentionComponents
 from detente.store.database import Store
 
 SAME_STORY_COSINE = 0.2
@@ -123,11 +125,15 @@ _ARTICLE_CANDIDATES = """
 """
 _CLOSE_ARTICLES = """
     CREATE OR REPLACE TEMP TABLE _close AS
-    WITH alike AS (
-        SELECT c.ax, c.ay, sum(x.weight * y.weight) AS cosine FROM _article_candidates c
-        JOIN article_terms x ON x.article_id = c.ax
-        JOIN article_terms y ON y.article_id = c.ay AND y.term = x.term
-        GROUP BY c.ax, c.ay HAVING sum(x.weight * y.weight) >= {weakest}
+    WITH cx AS MATERIALIZED (
+        -- the first article's terms first: left to itself, DuckDB now and then joins the two
+        -- articles' terms on the term first (3.6 billion rows at 1M mentions, 80 s instead of 2)
+        SELECT c.ax, c.ay, x.term, x.weight FROM _article_candidates c JOIN article_terms x ON x.article_id = c.ax
+    ),
+    alike AS (
+        SELECT cx.ax, cx.ay, sum(cx.weight * y.weight) AS cosine FROM cx
+        JOIN article_terms y ON y.article_id = cx.ay AND y.term = cx.term
+        GROUP BY cx.ax, cx.ay HAVING sum(cx.weight * y.weight) >= {weakest}
     ),
     groups AS (SELECT DISTINCT article_id, dup_group FROM _mentions),
     copies AS (
@@ -153,7 +159,10 @@ _PAIRS = """
            OR (c.cosine >= {strong} AND (x.quad_code <= 2) = (y.quad_code <= 2))
     )
     SELECT p.x, p.y, p.same_article, p.same_group, p.cosine, mx.type_class = my.type_class AS same_class,
-           (mx.quad_code <= 2) = (my.quad_code <= 2) AS same_side
+           (mx.quad_code <= 2) = (my.quad_code <= 2) AS same_side,
+           -- the participants, for link scores in SQL ('' is no code, as in Python)
+           nullif(mx.actor_code, '') AS xac, nullif(mx.recipient_code, '') AS xrc, mx.actor_key AS xak, mx.recipient_key AS xrk,
+           nullif(my.actor_code, '') AS yac, nullif(my.recipient_code, '') AS yrc, my.actor_key AS yak, my.recipient_key AS yrk
     FROM (SELECT * FROM inside UNION ALL SELECT * FROM across) p
     JOIN m mx ON mx.event_id = p.x JOIN m my ON my.event_id = p.y
     WHERE mx.lo <= my.hi AND my.lo <= mx.hi
@@ -163,6 +172,47 @@ _PAIRS = """
                6371 * 2 * asin(sqrt(pow(sin(radians(my.lat - mx.lat) / 2), 2) +
                    cos(radians(mx.lat)) * cos(radians(my.lat)) * pow(sin(radians(my.lon - mx.lon) / 2), 2))) > {km})
 """
+
+
+def _sides_agree(x: tuple[str, str], y: tuple[str, str]) -> str:
+    """SQL: same_actors' align() for the sides (code, key) of x and y, in the given order."""
+    pairs = [(f"{x[i]}c", f"{y[i]}c") for i in range(2)] + [(f"{x[i]}k", f"{y[i]}k") for i in range(2)]
+    clash = " OR ".join(f"coalesce({a} <> {b}, false)" for a, b in pairs)
+    agree = " OR ".join(f"coalesce({a} = {b}, false)" for a, b in pairs)
+    return f"(NOT ({clash}) AND ({agree}))"
+
+
+# link_score and the strong-story fallback of cluster_events in SQL, over the _pairs table (every
+# NULL test below is Python's truthiness: keys are NULL or non-empty, codes made so in _PAIRS).
+# The links come out strongest first, as the Python path sorts them: floats compare as doubles.
+_LINKS = """
+    CREATE OR REPLACE TEMP TABLE _links AS
+    WITH p AS (
+        SELECT x, y, same_article, same_group, same_class, same_side, cosine::DOUBLE AS cosine,
+               {direct} OR {swapped} AS same_actors,
+               coalesce(xak = yak OR xak = yrk, false) OR coalesce(xrk = yak OR xrk = yrk, false) AS named,
+               (NOT coalesce(xac <> yac, false) AND NOT coalesce(xrc <> yrc, false))
+               OR (NOT coalesce(xac <> yrc, false) AND NOT coalesce(xrc <> yac, false)) AS codes_agree
+        FROM _pairs
+    ), linked AS (
+        SELECT *, CASE WHEN NOT same_class OR NOT same_actors THEN 0.0::DOUBLE
+                       WHEN same_article THEN 3.0::DOUBLE WHEN same_group THEN 2.5::DOUBLE
+                       WHEN cosine >= {story}::DOUBLE OR (named AND cosine >= {actor}::DOUBLE) THEN 1.0::DOUBLE + cosine
+                       ELSE 0.0::DOUBLE END AS score
+        FROM p
+    )
+    SELECT x, y, CASE WHEN score = 0 AND NOT same_article AND same_side AND cosine >= {strong}::DOUBLE AND codes_agree
+                      THEN 1.0::DOUBLE + cosine ELSE score END AS score
+    FROM linked
+"""
+
+
+def _links_sql() -> str:
+    sides_x, sides_y = ("xa", "xr"), ("ya", "yr")
+    return _LINKS.format(
+        direct=_sides_agree(sides_x, sides_y), swapped=_sides_agree(sides_x, sides_y[::-1]),
+        story=SAME_STORY_COSINE, actor=SAME_ACTOR_COSINE, strong=SAME_STORY_STRONG_COSINE,
+    )
 
 
 def _mentions_sql(scope: str) -> str:
@@ -230,55 +280,6 @@ class ClusterSummary:
         )
 
 
-class _Components(UnionFind):
-    """Union-find that refuses four kinds of union: one a person's split decision forbids; one
-    that would put two differently typed mentions of the same article in one event (an article
-    that reports an accusation and a demand distinguishes them itself); one that would join two
-    different modes (a phone call and a visit); and one that would join two different pairs of
-    countries through reports that leave a side unknown."""
-
-    def __init__(self, rows: dict[str, dict[str, Any]], constraints: Constraints) -> None:
-        super().__init__()
-        self.parent.update({i: i for i in rows})
-        self.types: dict[str, dict[str, str]] = {i: {r["article_id"]: r["type_class"]} for i, r in rows.items()}
-        self.modes: dict[str, str | None] = {i: r["mode"] for i, r in rows.items()}
-        # the one pair of countries an event is between, once a report names both
-        self.dyads: dict[str, frozenset[str] | None] = {
-            i: frozenset((r["actor_code"], r["recipient_code"])) if r["actor_code"] and r["recipient_code"] else None
-            for i, r in rows.items()
-        }
-        self.tags: dict[str, set[tuple[str, int]]] = {}
-        for item, tags in constraints.tags.items():
-            if item in self.parent:
-                self.tags[item] = set(tags)
-
-    def union(self, a: str, b: str) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return False
-        ta, tb = self.tags.get(ra, set()), self.tags.get(rb, set())
-        if any((decision, 1 - side) in tb for decision, side in ta):
-            return False  # a person said these belong apart
-        types_a, types_b = self.types[ra], self.types[rb]
-        if any(types_b.get(article, cls) != cls for article, cls in types_a.items()):
-            return False
-        mode_a, mode_b = self.modes[ra], self.modes[rb]
-        if mode_a and mode_b and mode_a != mode_b:
-            return False  # a mode-less report must not bridge a phone call and a visit
-        dyad_a, dyad_b = self.dyads[ra], self.dyads[rb]
-        if dyad_a and dyad_b and dyad_a != dyad_b:
-            return False  # nor may a report with one side unknown bridge USA-RUS and USA-DEU
-        keep, drop = (ra, rb) if ra < rb else (rb, ra)
-        self.parent[drop] = keep
-        self.types[keep] = types_a | types_b
-        self.modes[keep] = mode_a or mode_b
-        self.dyads[keep] = dyad_a or dyad_b
-        del self.types[drop], self.modes[drop], self.dyads[drop]
-        if ta or tb:
-            self.tags[keep] = ta | tb
-        return True
-
-
 def _scope_sql(store: Store, article_ids: Sequence[str] | None) -> str:
     """Incremental runs recluster the mentions of the new articles and of every article they can
     link with (copies, and articles sharing a top term within STORY_DAYS), with whole clusters."""
@@ -324,8 +325,15 @@ def _scope_sql(store: Store, article_ids: Sequence[str] | None) -> str:
     return "AND e.event_id IN (SELECT event_id FROM _scope)"
 
 
-def cluster_events(store: Store, article_ids: Sequence[str] | None = None) -> ClusterSummary:
-    """(Re)build the canonical events: all of them, or those the given new articles touch."""
+def cluster_events(store: Store, article_ids: Sequence[str] | None = None, *, fast: bool = True) -> ClusterSummary:
+    """(Re)build the canonical events: all of them, or those the given new articles touch.
+
+    ``fast=False`` takes the general path: every mention a Python dict, every candidate pair
+    scored by ``link_score``, every cluster summarised by ``summarise``. The fast path gives the
+    same clusters (tests/dedup/test_cluster_paths.py) while leaving in DuckDB what needs no
+    Python: the link scores, and the mentions no link joins (half of all), whose canonical event
+    is the mention itself (``summary.ALONE_SQL``). Mention ids that repeat (the schema allows
+    it) take the general path."""
     started = time.monotonic()
     con = store.con
     classes = pa.table({"type": list(type_classes()), "cls": list(type_classes().values())})
@@ -333,20 +341,75 @@ def cluster_events(store: Store, article_ids: Sequence[str] | None = None) -> Cl
     try:
         scope = _scope_sql(store, article_ids)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _mentions AS {_mentions_sql(scope)}")
-        mentions = con.sql("SELECT * EXCLUDE (lo, hi, keys) FROM _mentions ORDER BY event_id").fetchall()
-        columns = [d[0] for d in con.sql("SELECT * EXCLUDE (lo, hi, keys) FROM _mentions LIMIT 0").description]
         con.execute(_ARTICLE_CANDIDATES.format(terms=STORY_BLOCKING_TERMS, days=STORY_DAYS))
         con.execute(_CLOSE_ARTICLES.format(weakest=SAME_ACTOR_COSINE))
-        pairs = con.sql(_PAIRS.format(strong=SAME_STORY_STRONG_COSINE, km=MAX_DISTANCE_KM)).fetchall()
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _pairs AS {_PAIRS.format(strong=SAME_STORY_STRONG_COSINE, km=MAX_DISTANCE_KM)}")
     finally:
         con.unregister("_type_classes")
-    rows = {r[0]: dict(zip(columns, r, strict=True)) for r in mentions}
-    constraints = load_constraints(store, rows.keys())
-    components = _Components(rows, constraints)
-    links = 0
+    (mentions, distinct, pairs), = con.sql(
+        "SELECT (SELECT count(*) FROM _mentions), (SELECT count(DISTINCT event_id) FROM _mentions), (SELECT count(*) FROM _pairs)"
+    ).fetchall()
+    with _no_cyclic_gc():
+        if fast and mentions == distinct:
+            links, clusters, multi_article = _fast_path(store, article_ids, mentions)
+        else:
+            links, clusters, multi_article = _general_path(store, article_ids)
+    return ClusterSummary(
+        mentions=distinct, clusters=clusters, links=links, candidate_pairs=pairs,
+        multi_article=multi_article, seconds=time.monotonic() - started,
+    )
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cycle collector: building millions of dicts and tuples (none in a cycle) sets
+    it off again and again, and each full pass walks all of them (a third of the Python time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _join(components: MentionComponents, constraints: Constraints, links: Iterable[tuple[str, str]]) -> int:
+    """Union the must-link pairs of decisions, then the links strongest first; the unions made."""
+    made = 0
     for a, b in constraints.together:
-        if a in rows and b in rows:
-            links += components.union(a, b)
+        if a in components.attrs and b in components.attrs:
+            made += components.union(a, b)
+    for x, y in links:
+        made += components.union(x, y)
+    return made
+
+
+def _clear(store: Store, article_ids: Sequence[str] | None) -> None:
+    """Remove the clusters this run rebuilds (inside the caller's transaction)."""
+    con = store.con
+    if article_ids is None:
+        con.execute("DELETE FROM mention_clusters")
+        con.execute("DELETE FROM event_clusters")
+    else:
+        con.execute("DELETE FROM event_clusters WHERE cluster_id IN (SELECT cluster_id FROM _affected)")
+        con.execute(
+            """DELETE FROM mention_clusters WHERE cluster_id IN (SELECT cluster_id FROM _affected)
+               OR event_id IN (SELECT event_id FROM _mentions)"""
+        )
+
+
+def _general_path(store: Store, article_ids: Sequence[str] | None) -> tuple[int, int, int]:
+    # every mention a dict, every pair scored and every cluster summarised in Python
+    con = store.con
+    relation = con.sql("SELECT * EXCLUDE (lo, hi, keys) FROM _mentions ORDER BY event_id")
+    columns = [d[0] for d in relation.description]
+    rows = {r[0]: dict(zip(columns, r, strict=True)) for r in relation.fetchall()}
+    pairs = con.sql("SELECT x, y, same_article, same_group, cosine, same_class, same_side FROM _pairs").fetchall()
+    constraints = load_constraints(store, rows.keys())
+    components = MentionComponents(
+        {i: (r["article_id"], r["type_class"], r["mode"], r["actor_code"], r["recipient_code"]) for i, r in rows.items()},
+        constraints.tags,
+    )
     scored = []
     for x, y, same_article, same_group, cosine, same_class, same_side in pairs:
         score = link_score(rows[x], rows[y], same_article, same_group, cosine) if same_class else 0.0
@@ -354,9 +417,8 @@ def cluster_events(store: Store, article_ids: Sequence[str] | None = None) -> Cl
                 and codes_agree(rows[x], rows[y]):
             score = 1.0 + cosine
         scored.append((score, x, y))
-    for score, x, y in sorted(scored, key=lambda p: (-p[0], p[1], p[2])):
-        if score > 0:
-            links += components.union(x, y)
+    scored.sort(key=lambda p: (-p[0], p[1], p[2]))
+    links = _join(components, constraints, ((x, y) for score, x, y in scored if score > 0))
     members: dict[str, list[str]] = {}
     for event_id in rows:
         members.setdefault(components.find(event_id), []).append(event_id)
@@ -366,18 +428,77 @@ def cluster_events(store: Store, article_ids: Sequence[str] | None = None) -> Cl
         clusters.append(summarise(cid, [rows[e] for e in group]))
         mention_rows.extend({"event_id": e, "article_id": rows[e]["article_id"], "cluster_id": cid} for e in group)
     with store.transaction():
-        if article_ids is None:
-            con.execute("DELETE FROM mention_clusters")
-            con.execute("DELETE FROM event_clusters")
-        else:
-            con.execute("DELETE FROM event_clusters WHERE cluster_id IN (SELECT cluster_id FROM _affected)")
-            con.execute(
-                """DELETE FROM mention_clusters WHERE cluster_id IN (SELECT cluster_id FROM _affected)
-                   OR event_id IN (SELECT event_id FROM _mentions)"""
-            )
+        _clear(store, article_ids)
         store.insert_rows("event_clusters", [with_date(c) for c in clusters])
         store.insert_rows("mention_clusters", mention_rows)
-    return ClusterSummary(
-        mentions=len(rows), clusters=len(clusters), links=links, candidate_pairs=len(pairs),
-        multi_article=sum(c["n_articles"] > 1 for c in clusters), seconds=time.monotonic() - started,
-    )
+    return links, len(clusters), sum(c["n_articles"] > 1 for c in clusters)
+
+
+def _fast_path(store: Store, article_ids: Sequence[str] | None, mentions: int) -> tuple[int, int, int]:
+    # Python objects only for what needs Python: the links (scored in SQL), the mentions they may
+    # join, and the clusters of two or more mentions; a million-mention rebuild had kept all of
+    # them as dicts (6 GB) and scored 2.8M pairs one by one.
+    con = store.con
+    con.execute(_links_sql())
+    linked = con.sql("SELECT x, y FROM _links WHERE score > 0 ORDER BY score DESC, x, y").to_arrow_table()
+    # the decisions about mentions in this run (load_constraints drops the others)
+    decided = [r[0] for r in con.sql(
+        """SELECT DISTINCT m FROM (SELECT unnest(list_concat(mentions, others)) AS m FROM cluster_decisions)
+           WHERE m IN (SELECT event_id FROM _mentions)"""
+    ).fetchall()]
+    constraints = load_constraints(store, decided)
+    # what the union checks need, for the mentions a link or a decision may join
+    attrs = {r[0]: r[1:] for r in con.execute(
+        """SELECT event_id, article_id, type_class, mode, actor_code, recipient_code FROM _mentions
+           WHERE event_id IN (SELECT x FROM _links WHERE score > 0 UNION SELECT y FROM _links WHERE score > 0
+                              UNION SELECT unnest(?::VARCHAR[]))""", [decided]
+    ).fetchall()}
+    components = MentionComponents(attrs, constraints.tags)
+    links = _join(components, constraints, zip(linked.column("x").to_pylist(), linked.column("y").to_pylist(), strict=True))
+    del linked
+    groups: dict[str, list[str]] = {}
+    for event_id in components.parent:
+        groups.setdefault(components.find(event_id), []).append(event_id)
+    ids, cids = [], []
+    for root, group in groups.items():
+        if len(group) > 1:  # a group's root is its smallest id
+            ids.extend(group)
+            cids.extend([cluster_id_for((root,))] * len(group))
+    del groups, attrs, components
+    members = pa.table({"event_id": pa.array(ids, pa.string()), "cluster_id": pa.array(cids, pa.string())})
+    with _registered(con, "_members", members):
+        # the clusters of two or more mentions, summarised in Python
+        combined = summarise_table(
+            con.sql(
+                """SELECT s.cluster_id AS _cluster, m.* EXCLUDE (lo, hi, keys, type_class, actor_key, recipient_key)
+                   FROM _mentions m JOIN _members s ON s.event_id = m.event_id ORDER BY m.event_id"""
+            ).to_arrow_table(),
+            con.sql("SELECT * FROM event_clusters LIMIT 0").to_arrow_table().schema,
+        )
+        # the mentions left alone, in SQL, with their confidence rounded in Python as _alone rounds it
+        alone = con.sql(
+            "SELECT DISTINCT coalesce(confidence, 0.0)::DOUBLE AS c FROM _mentions ANTI JOIN _members USING (event_id)"
+        ).to_arrow_table().column("c").to_pylist()
+        rounding = pa.table({"c": pa.array(alone, pa.float64()), "rounded": [rounded_confidence(c) for c in alone]})
+        source = """_mentions m ANTI JOIN _members s ON s.event_id = m.event_id
+                    JOIN _rounding r ON r.c = coalesce(m.confidence, 0.0)::DOUBLE"""
+        with _registered(con, "_rounding", rounding), _registered(con, "_combined", combined), store.transaction():
+            _clear(store, article_ids)
+            con.execute("INSERT INTO event_clusters BY NAME SELECT * FROM _combined")
+            con.execute(f"INSERT INTO event_clusters BY NAME {ALONE_SQL.format(source=source)}")
+            con.execute(
+                """INSERT INTO mention_clusters (event_id, article_id, cluster_id)
+                   SELECT m.event_id, m.article_id, coalesce(s.cluster_id, 'c' || substr(sha1(m.event_id), 1, 19))
+                   FROM _mentions m LEFT JOIN _members s ON s.event_id = m.event_id"""
+            )
+    multi = sum(n > 1 for n in combined.column("n_articles").to_pylist())
+    return links, combined.num_rows + mentions - len(ids), multi
+
+
+@contextmanager
+def _registered(con: Any, name: str, table: pa.Table) -> Iterator[None]:
+    con.register(name, table)
+    try:
+        yield
+    finally:
+        con.unregister(name)
