@@ -16,8 +16,9 @@ itself ('seconds', from which articles/s is computed); 'with start-up' adds the 
 - ``local-1``: ``ingest(store, [corpus], workers=1)`` into a fresh DuckDB file, after
   ``warm_up()`` (model, knowledge base, language and word-frequency tables) in this process.
 - ``local-2``: the same into a ``CodingPool(2)`` started, and warmed, before the clock.
-- ``dask-1``, ``dask-2``: a ``LocalCluster`` of 1 or 2 single-threaded worker processes on
-  127.0.0.1 whose workers run ``warm_up`` before the clock, then ``dask_engine.run`` into a
+- ``dask-1``, ``dask-2``: ``dask_engine.local_cluster`` (a ``LocalCluster`` of 1 or 2
+  single-threaded worker processes on 127.0.0.1, as ``detente ingest --engine dask`` starts it)
+  whose workers run ``warm_up`` before the clock, then ``dask_engine.run`` into a
   Parquet directory and ``parquet.load`` into a fresh DuckDB file, both timed.
 
 Peak RSS: the child's own (``RUSAGE_SELF``), and for the engines with worker processes the
@@ -133,9 +134,7 @@ def _local(corpus: Path, workers: int, tmp: Path) -> dict[str, float]:
 
 
 def _dask(corpus: Path, workers: int, tmp: Path, partition_size: int) -> dict[str, float]:
-    from distributed import LocalCluster
-
-    from detente.scale.dask_engine import run
+    from detente.scale.dask_engine import local_cluster, run
     from detente.scale.parquet import load
     from detente.store.database import Store
 
@@ -144,8 +143,7 @@ def _dask(corpus: Path, workers: int, tmp: Path, partition_size: int) -> dict[st
     from detente.jobs.coding import warm_up
 
     begin = time.perf_counter()
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, host="127.0.0.1")
+    cluster = local_cluster(workers)
     with Client(cluster, set_as_default=False) as client:
         client.run(warm_up)  # every worker loads the model now, as a local pool does on entry
     started = time.perf_counter()

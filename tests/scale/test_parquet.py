@@ -136,3 +136,13 @@ def test_a_run_replaces_its_previous_output_but_never_other_files(tmp_path, outp
     with pytest.raises(FileExistsError, match="notes.txt"):
         prepare_output(output)
     assert (output / "notes.txt").read_text("utf-8") == "mine"
+
+
+def test_months_load_in_batches_of_whole_months():
+    from detente.scale.parquet import month_batches
+
+    counts = {"2016-01": 30, "2016-02": 50, "2016-03": 10, "2016-04": 90}
+    months = ["2016-01", "2016-02", "2016-03", "2016-04", "unknown"]
+    assert month_batches(months, counts, batch=100) == [["2016-01", "2016-02", "2016-03"], ["2016-04"], ["unknown"]]
+    assert month_batches(months, counts, batch=40) == [["2016-01"], ["2016-02"], ["2016-03"], ["2016-04"], ["unknown"]]
+    assert month_batches([], counts) == []

@@ -12,16 +12,16 @@ reprints of a wire story are often cut or lightly edited.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+
+import numpy as np
+
+from detente.dedup.similarity import minhash_similarity
 from detente.dedup.unionfind import UnionFind
 from detente.store.database import Store
 
 COPY_JACCARD = 0.5
 SAME_WIRE_JACCARD = 0.3
-
-
-def _jaccard(a: Sequence[int], b: Sequence[int]) -> float:
-    return sum(x == y for x, y in zip(a, b, strict=True)) / max(1, len(a))
 
 
 def group_duplicates(store: Store, article_ids: Iterable[str]) -> dict[str, str]:
@@ -39,7 +39,7 @@ def group_duplicates(store: Store, article_ids: Iterable[str]) -> dict[str, str]
     ).fetchall()
     involved = sorted({a for pair in pairs for a in pair} | set(new))
     prints = {
-        row[0]: (row[1], row[2])
+        row[0]: (np.asarray(row[1], dtype=np.uint64), row[2])
         for row in con.execute(
             "SELECT article_id, minhash, credit FROM article_fingerprints WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
             [involved],
@@ -57,7 +57,7 @@ def group_duplicates(store: Store, article_ids: Iterable[str]) -> dict[str, str]
         if a not in prints or b not in prints:
             continue
         (hash_a, credit_a), (hash_b, credit_b) = prints[a], prints[b]
-        similarity = _jaccard(hash_a, hash_b)
+        similarity = minhash_similarity(hash_a, hash_b)
         same_wire = credit_a is not None and credit_a == credit_b
         if similarity >= COPY_JACCARD or (same_wire and similarity >= SAME_WIRE_JACCARD):
             uf.union(a, b)

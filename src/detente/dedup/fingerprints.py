@@ -31,6 +31,7 @@ from datasketch import MinHash
 from spacy.lang.en.stop_words import STOP_WORDS
 from wordfreq import zipf_frequency
 
+from detente.dedup.similarity import minhash_similarity
 from detente.dedup.wires import credit_of
 
 # 32 bands of 4 rows: a pair with Jaccard s shares a band with probability 1 - (1 - s^4)^32,
@@ -206,11 +207,8 @@ def fingerprint(text: str, title: str | None = None) -> Fingerprint:
 
 def estimated_jaccard(a: Fingerprint, b: Fingerprint) -> float:
     """Estimated Jaccard similarity of the two shingle sets: the fraction of equal MinHash values."""
-    if len(a.minhash) != len(b.minhash):
-        raise ValueError(f"fingerprints of different sizes: {len(a.minhash)} vs {len(b.minhash)} values")
-    if not a.minhash:
-        return 0.0
-    return sum(x == y for x, y in zip(a.minhash, b.minhash, strict=True)) / len(a.minhash)
+    return minhash_similarity(a.minhash, b.minhash)
+
 
 
 def cosine(a: Fingerprint, b: Fingerprint) -> float:

@@ -242,11 +242,33 @@ _SCAN = (
 )
 
 
-def _load_month(store: Store, directory: Path, month: str) -> tuple[list[str], int, int]:
-    """Insert the month's articles not yet stored, with their rows in every other table, in one
+# Articles loaded per transaction, whole months at a time: one scan of the files per table for a
+# batch of months, instead of one per month (18 months of 1,000 articles loaded in 1.8 s one by
+# one), while a crash still loses at most a batch, which the next load redoes.
+LOAD_BATCH = 50_000
+
+
+def month_batches(months: Sequence[str], counts: dict[str, int], batch: int = LOAD_BATCH) -> list[list[str]]:
+    """Consecutive months grouped up to ``batch`` articles (by the manifest's counts; a month it
+    does not count is a batch of its own)."""
+    out: list[list[str]] = []
+    size = 0
+    for month in months:
+        n = counts.get(month)
+        if n is None or not out or size + n > batch:
+            out.append([month])
+            size = n if n is not None else batch
+        else:
+            out[-1].append(month)
+            size += n
+    return out
+
+
+def _load_months(store: Store, directory: Path, months: Sequence[str]) -> tuple[list[str], int, int]:
+    """Insert the months' articles not yet stored, with their rows in every other table, in one
     transaction; → (new article ids, articles already stored, new events)."""
     con = store.con
-    articles = _files(directory, "articles", month)
+    articles = [f for month in months for f in _files(directory, "articles", month)]
     if not articles:
         return [], 0, 0
     with store.transaction():
@@ -260,7 +282,7 @@ def _load_month(store: Store, directory: Path, month: str) -> tuple[list[str], i
         total = con.execute(f"SELECT count(DISTINCT article_id) FROM {_SCAN}", [articles]).fetchall()[0][0]
         events = 0
         for name, table in TABLES.items():
-            files = _files(directory, name, month)
+            files = [f for month in months for f in _files(directory, name, month)]
             if not files or not new_ids:
                 continue
             con.execute(
@@ -302,7 +324,8 @@ def _record_run(store: Store, manifest: dict[str, Any], directory: Path) -> None
 
 
 def load(store: Store, directory: str | Path) -> LoadSummary:
-    """Load a run's output directory into the store; idempotent, one transaction per month.
+    """Load a run's output directory into the store; idempotent, one transaction per batch of
+    whole months (``LOAD_BATCH`` articles).
 
     Articles already in the store are skipped with all their rows (loading twice adds nothing).
     The run itself becomes a row of ``runs`` (the articles name it in ``run_id``), and its
@@ -332,8 +355,9 @@ def load(store: Store, directory: str | Path) -> LoadSummary:
     months = sorted(p.name.split("=", 1)[1] for p in (folder / "articles").glob(f"{PARTITION}=*") if p.is_dir())
     summary.months = len(months)
     new_ids: list[str] = []
-    for month in months:
-        ids, known, events = _load_month(store, folder, month)
+    counts = {str(k): int(v) for k, v in (manifest.get("summary", {}).get("months") or {}).items()}
+    for batch in month_batches(months, counts):
+        ids, known, events = _load_months(store, folder, batch)
         new_ids.extend(ids)
         summary.already_stored += known
         summary.events += events
