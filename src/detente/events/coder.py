@@ -317,7 +317,11 @@ class ArticleCoder:
         # not for a participle describing someone ("two men convicted in Ukraine"): that is a
         # past event told as background, with no agent or date of its own
         if not actors and entry.actor_sector and not construction.endswith("-participle"):
-            actors = [Entity(None, entry.actor_sector, "", resolution="lexicon-default")]  # "protests erupted"
+            # "protests erupted" (CVL); "was arrested in Beirut": the authorities (COP, JUD) of the
+            # place's country, and nobody when no place says which country's
+            state = entry.actor_sector in _DOMESTIC
+            if not state or (where is not None and where.country_code):
+                actors = [Entity(None, entry.actor_sector, "", resolution="lexicon-default")]
         quad = self.ontology.quad(entry.event)
         if where is not None and where.country_code:
             # "gunmen in Ankara", "protesters in Cairo", "met Pope Francis at the Vatican"; but
