@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(PY) bench/throughput.py
 	$(PY) bench/ingest.py
 	$(PY) bench/panel.py
+	$(PY) bench/candidates.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info node_modules $(VENDOR)
