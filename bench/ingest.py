@@ -1,6 +1,6 @@
 """End-to-end ingestion into DuckDB against coding alone, on the same corpus, in the same run.
 
-    python bench/ingest.py [--copies 5] [--rounds 3] [--chunk-size 16] [--engines alone,ingest-1,ingest-2]
+    python bench/ingest.py [--copies 5] [--rounds 3] [--chunk-size 64] [--engines alone,ingest-1,ingest-2]
 
 The corpus is the bundled demo JSONL repeated ``--copies`` times, each copy with its own ids and
 URLs so that the store keeps every one. The texts repeat: the store still codes every copy, and
@@ -111,7 +111,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=5, help="copies of the 47-article demo corpus")
     parser.add_argument("--rounds", type=int, default=3, help="runs per engine, alternating; the fastest counts")
-    parser.add_argument("--chunk-size", type=int, default=16, help="articles per stored transaction")
+    parser.add_argument("--chunk-size", type=int, default=64,
+                        help="articles per stored transaction (default: detente ingest's own)")
     parser.add_argument("--engines", default=",".join(ENGINES), help=f"comma-separated subset of {', '.join(ENGINES)}")
     parser.add_argument("--child", choices=list(ENGINES), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
