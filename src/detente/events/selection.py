@@ -77,7 +77,11 @@ def select(matches: list[TriggerMatch], lexicon: Lexicon, quad: Callable[[str], 
         if governing is not None and governing.entry.pos != "noun":
             named = match.token.lemma_.lower() in governing.entry.object  # "lifted sanctions": the verb's
             same_way = _cooperative(governing, quad) == _cooperative(match, quad)
-            dropped.add(match.token.i if same_way or named else governing.token.i)
+            # "will not lift the ban on deployments": the verb's own object names its event, and a
+            # noun in a prepositional phrase beside it is that object's content
+            own_object = match.token.dep_ == "pobj" and any(
+                c.dep_ == "dobj" and c.lemma_.lower() in governing.entry.object for c in governing.token.children)
+            dropped.add(match.token.i if same_way or named or own_object else governing.token.i)
         elif is_background(match.token):
             dropped.add(match.token.i)
     return [m for m in matches if m.token.i not in dropped]
