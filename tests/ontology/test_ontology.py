@@ -69,14 +69,14 @@ def test_implied_recipients(onto: Ontology) -> None:
     implied = {n: (e.implied_recipient, e.implied_sector) for n, e in onto.event_types.items()
                if e.implied_recipient != "none"}
     assert implied == {"PROTEST": ("place-or-home", "GOV"), "COERCE": ("place-or-home", None),
-                       "CONCEDE": ("place-or-home", None)}
+                       "CONCEDE": ("place-or-home", None), "AID": ("place", None)}
 
 
 def test_an_unknown_implied_recipient_is_refused(data_copy: Path) -> None:
     yaml_file = data_copy / "plover.yaml"
     text = yaml_file.read_text(encoding="utf-8")
     yaml_file.write_text(text.replace("implied_recipient: place-or-home", "implied_recipient: somewhere", 1), "utf-8")
-    with pytest.raises(OntologyError, match="implied_recipient: 'somewhere' is not one of none, place-or-home"):
+    with pytest.raises(OntologyError, match="implied_recipient: 'somewhere' is not one of none, place, place-or-home"):
         load_ontology(data_copy)
 
 

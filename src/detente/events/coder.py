@@ -401,12 +401,14 @@ class ArticleCoder:
         """The recipient the ontology implies when the text names none (``implied_recipient`` in
         plover.yaml): the country of the event's place, else the one actor's own country."""
         kind = self.ontology.event_type(event)
-        if kind.implied_recipient != "place-or-home":
+        if kind.implied_recipient == "none":
             return None
         # the government a protest faces; not when the protesters are state forces themselves
         sector = kind.implied_sector if not any(a.sector in (kind.implied_sector, "MIL", "COP") for a in actors) else None
         if where is not None and where.country_code:
             return Entity(where.country_code, sector, "", resolution="implied-place")
+        if kind.implied_recipient == "place":
+            return None
         homes = {a.code for a in actors if a.code}
         home = homes.pop() if len(homes) == 1 else None
         if home in self.kb.countries:  # a state's own country; not an organisation's code (UNO, EUR)

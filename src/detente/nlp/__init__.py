@@ -124,7 +124,16 @@ def load_pipeline(name: str | None = None, actors: str | None = None) -> Languag
     ruler._require_patterns = lambda: None
     if "lemmatizer" in nlp.pipe_names:
         nlp.add_pipe("detente_lemma_fixes", after="lemmatizer")
+    _keep_hyphenated(nlp)
     return nlp
+
+
+def _keep_hyphenated(nlp: Language) -> None:
+    """Hyphenated forms of the lemma fixes stay one token: split, "cease-fire" was "cease", "-"
+    and a "fire" that the lexicon read as gunfire."""
+    for form in (f for f in _lemma_fixes() if "-" in f):
+        for variant in {form, form.capitalize(), form.title(), form.upper()}:
+            nlp.tokenizer.add_special_case(variant, [{"ORTH": variant}])
 
 
 @functools.cache

@@ -62,7 +62,7 @@ class EventType:
     cameo_root: str
     modes: Mapping[str, Mode]
     note: str | None = None
-    implied_recipient: str = "none"  # "place-or-home": see plover.yaml
+    implied_recipient: str = "none"  # "place" or "place-or-home": see plover.yaml
     implied_sector: str | None = None
 
 
@@ -261,7 +261,7 @@ def _event_type(name: str, node: Any, src: str) -> EventType:
     )
 
 
-_IMPLIED = ("none", "place-or-home")
+_IMPLIED = ("none", "place", "place-or-home")
 
 
 def _implied(node: Any, where: str, src: str) -> str:
