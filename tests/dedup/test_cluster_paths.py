@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from detente.dedup.clusters import SAME_STORY_STRONG_COSINE, cluster_events, codes_agree, link_score
+from detente.dedup.clusters import cluster_events
+from detente.dedup.links import SAME_STORY_STRONG_COSINE, codes_agree, link_score
 from detente.store import Store
 
 ARTICLES = 1200  # 6,000 mentions: stories, wire copies, close articles, lone reports

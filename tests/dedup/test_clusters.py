@@ -8,7 +8,8 @@ import json
 import pytest
 from support import make_article, make_event
 
-from detente.dedup.clusters import cluster_events, same_actors
+from detente.dedup.clusters import cluster_events
+from detente.dedup.links import same_actors
 from detente.dedup.decisions import record_merge, record_split
 from detente.evaluate.clusters import evaluate_clusters
 from detente.jobs.ingest import ingest
