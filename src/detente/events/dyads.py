@@ -19,6 +19,8 @@ RESOLUTION_WEIGHT = {
     "office-holder": 0.95, "description": 0.95, "demonym": 0.9, "country-modifier": 0.9, "same-name": 0.9,
     "definite-description": 0.85, "pronoun": 0.8, "sentence-participants": 0.7, "implicit": 0.7, "unknown": 0.6,
     "lexicon-default": 0.7, "visit-place": 0.8, "attack-place": 0.8, "unresolved-name": 0.6, "place": 0.85,
+    # recipients the ontology implies, the text not naming them (plover.yaml implied_recipient)
+    "implied-place": 0.8, "implied-home": 0.75,
 }
 
 # Less for constructions that infer the actor (control, coordination) than for a stated subject.
