@@ -111,24 +111,21 @@ def _spacy(corpus: Path) -> dict[str, float]:
 
 
 def _local(corpus: Path, workers: int, tmp: Path) -> dict[str, float]:
+    from contextlib import ExitStack
+
     from detente.jobs.coding import CodingPool, warm_up
     from detente.jobs.ingest import ingest
     from detente.store.database import Store
 
-    begin = time.perf_counter()
-    if workers <= 1:
-        warm_up()
-        pool = None
-    else:
-        pool = CodingPool(workers).__enter__()
-    started = time.perf_counter()
-    try:
+    with ExitStack() as stack:
+        begin = time.perf_counter()
+        pool = stack.enter_context(CodingPool(workers)) if workers > 1 else None
+        if pool is None:
+            warm_up()
+        started = time.perf_counter()
         with Store.open(tmp / "bench.duckdb") as store:
             summary = ingest(store, [str(corpus)], workers=workers, pool=pool)
         elapsed = time.perf_counter() - started
-    finally:
-        if pool is not None:
-            pool.__exit__(None, None, None)
     return {"articles": summary.stored, "events": summary.events, "seconds": elapsed, "failed": summary.failed,
             "startup_seconds": started - begin}
 
