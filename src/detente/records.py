@@ -226,16 +226,22 @@ def make_event_id(
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+_UNSEEN: Any = object()  # a type not looked up yet
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def to_jsonable(obj: Any) -> Any:
     """Records → plain JSON types (dates as ISO strings, enums as their values)."""
     kind = type(obj)
-    names = _FIELD_NAMES.get(kind)
-    if names is None and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        # dataclasses.fields() is slow, and this runs for every event stored: cache the names
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj))
+    if kind in _PLAIN:
+        return obj
+    # this runs for every field of every event stored: a type's field names (None when it is not a
+    # dataclass) are looked up once, since dataclasses.fields() and is_dataclass() are slow
+    names = _FIELD_NAMES.get(kind, _UNSEEN)
+    if names is _UNSEEN:
+        is_record = dataclasses.is_dataclass(obj) and not isinstance(obj, type)
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj)) if is_record else None
     if names is not None:
         return {name: to_jsonable(getattr(obj, name)) for name in names}
     if isinstance(obj, StrEnum):
