@@ -1,4 +1,4 @@
-"""Helpers for assertions on events."""
+"""Helpers for assertions on events and stores."""
 
 
 def triples(events):
@@ -40,3 +40,19 @@ def make_article(doc_id, published="2016-03-24", text=None, **fields):
     from detente.records import Article
 
     return Article(doc_id=doc_id, text=text or f"Text of {doc_id}.", published=date.fromisoformat(published), **fields)
+
+
+# every table an ingest or a load writes, and the columns that say when and by which run
+STORE_TABLES = ("articles", "events", "entities", "article_fingerprints", "article_bands", "article_terms",
+                "article_groups", "mention_clusters", "event_clusters")
+VOLATILE = {"run_id", "ingested_at", "coded_at"}
+
+
+def snapshot(store, tables=STORE_TABLES):
+    """Every table's rows, sorted, without the columns that say when and by which run: two stores
+    that coded the same input compare equal."""
+    out = {}
+    for table in tables:
+        columns = [r[0] for r in store.con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in VOLATILE]
+        out[table] = store.con.sql(f"SELECT {', '.join(columns)} FROM {table} ORDER BY ALL").fetchall()
+    return out

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from support import snapshot
 
 from detente.ingest.sources import FieldMap
 from detente.jobs.coding import CodingPool
@@ -15,17 +16,11 @@ from detente.jobs.progress import PlainProgress
 from detente.store import Store
 
 CORPUS = Path(__file__).resolve().parents[2] / "src" / "detente" / "samples" / "corpus"
-TABLES = ("articles", "events", "entities", "article_groups", "mention_clusters", "event_clusters")
-VOLATILE = {"run_id", "ingested_at", "coded_at"}
 
 
-def snapshot(path: Path) -> dict[str, list[tuple]]:
+def stored(path: Path) -> dict[str, list[tuple]]:
     with Store.open(path, read_only=True) as store:
-        tables = {}
-        for table in TABLES:
-            columns = [r[0] for r in store.con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in VOLATILE]
-            tables[table] = store.con.sql(f"SELECT {', '.join(columns)} FROM {table} ORDER BY ALL").fetchall()
-        return tables
+        return snapshot(store)
 
 
 @pytest.mark.usefixtures("nlp")
@@ -41,7 +36,7 @@ def test_two_worker_processes_store_what_one_process_stores(tmp_path):
     assert len(pids) <= 2
     assert there.stored == here.stored > 40 and there.events == here.events > 100
     assert (again.stored, again.already_stored) == (0, here.stored), "the warm pool serves a second run"
-    assert snapshot(tmp_path / "pool.duckdb") == snapshot(tmp_path / "here.duckdb")
+    assert stored(tmp_path / "pool.duckdb") == stored(tmp_path / "here.duckdb")
 
 
 def test_a_pool_is_used_only_inside_its_with_block():

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from support import snapshot
 
 from detente.ingest.sources import iter_documents
 from detente.jobs.ingest import ingest
@@ -23,18 +24,7 @@ from detente.store.rows import assign_identity
 from detente.version import coder_id
 
 CORPUS = Path(__file__).resolve().parents[2] / "src" / "detente" / "samples" / "corpus"
-VOLATILE = {"run_id", "ingested_at", "coded_at"}
-TABLES = ("articles", "events", "entities", "article_fingerprints", "article_bands", "article_terms",
-          "article_groups", "mention_clusters", "event_clusters")
 
-
-def snapshot(store):
-    """Every table's rows, sorted, without the columns that say when and by which run."""
-    tables = {}
-    for table in TABLES:
-        columns = [r[0] for r in store.con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in VOLATILE]
-        tables[table] = store.con.sql(f"SELECT {', '.join(columns)} FROM {table} ORDER BY ALL").fetchall()
-    return tables
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from support import make_article, make_event
+from support import make_article, make_event, snapshot
 
 from detente.dedup.clusters import cluster_events
 from detente.dedup.duplicates import group_duplicates
@@ -15,20 +15,9 @@ from detente.records import Failure
 from detente.scale.parquet import LoadError, load, prepare_output, write_failures, write_manifest, write_partition
 from detente.store import Store, StoredArticle
 
-VOLATILE = {"run_id", "ingested_at", "coded_at"}  # when and by which run, not what was coded
-TABLES = ("articles", "events", "entities", "article_fingerprints", "article_bands", "article_terms",
-          "article_groups", "mention_clusters", "event_clusters")
 WIRE = ("Russian Foreign Minister Sergei Lavrov met U.S. Secretary of State John Kerry in Geneva on Friday "
         "to discuss a ceasefire in Syria. The talks lasted five hours, officials said.")
 
-
-def snapshot(store):
-    """Every table's rows, sorted, without the columns that say when they were written."""
-    tables = {}
-    for table in TABLES:
-        columns = [r[0] for r in store.con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in VOLATILE]
-        tables[table] = store.con.sql(f"SELECT {', '.join(columns)} FROM {table} ORDER BY ALL").fetchall()
-    return tables
 
 
 def stored(doc_id, published, text, events):
