@@ -20,3 +20,16 @@ def test_regions_and_countries():
 
 def test_unknown_places_are_not_invented():
     assert resolve_place("Narnia") is None
+
+
+def test_a_country_wins_over_a_town_that_shares_its_name():
+    assert resolve_place("Liberia").country_code == "LBR"  # not the town in Costa Rica
+    assert resolve_place("Montenegro").country_code == "MNE"  # not the town in Brazil
+    singapore = resolve_place("Singapore")  # a city-state stays a city
+    assert singapore.country_code == "SGP" and singapore.resolution == 4
+
+
+def test_cities_are_found_by_their_other_names():
+    assert resolve_place("Basra").country_code == "IRQ"  # GeoNames: Basrah
+    assert resolve_place("Kiev").resolved_place == "Kyiv"
+    assert resolve_place("Rangoon").country_code == "MMR"

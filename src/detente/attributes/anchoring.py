@@ -24,6 +24,9 @@ from detente.records import EventDate, Granularity, Location, Span
 
 _PLACE_LABELS = ("GPE", "LOC", "FAC", "ORG")
 # Not "on": "talks on Syria" are about Syria, not in it.
+# nouns that name a place by an "of" phrase: "the city of Basra", "the outskirts of Aleppo"
+_PLACE_NOUNS = {"city", "town", "village", "province", "region", "district", "capital", "port", "area",
+                "outskirt", "outskirts", "suburb", "suburbs", "centre", "center", "state", "county", "island", "enclave"}
 _PLACE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "into", "within"}
 _TARGET_WORDS = {"target", "deadline", "by", "until", "before", "aim", "goal"}
 _MAX_CLIMB = 8
@@ -128,6 +131,9 @@ def place_candidates(sentence: SpacySpan, ents: Sequence[SpacySpan]) -> list[Spa
     Aleppo") is a candidate too, since the gazetteer knows more places than the model.
     """
     candidates = [e for e in ents if e.label_ in _PLACE_LABELS]
+    # the model takes some towns for groups ("near the town of Samarra" as NORP): after a
+    # preposition such a name is a candidate too; a real group name resolves to no place
+    candidates += [e for e in ents if e.label_ == "NORP" and e.root.dep_ == "pobj" and e.root.pos_ == "PROPN"]
     covered = {t.i for e in ents for t in e}
     candidates += [sentence.doc[t.left_edge.i : t.i + 1] for t in sentence
                    if t.pos_ == "PROPN" and t.dep_ == "pobj" and t.i not in covered]
@@ -151,12 +157,16 @@ def event_place(
         if ent.root in exclude:
             continue
         root = ent.root
+        while root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lemma_.lower() in _PLACE_NOUNS:
+            root = root.head.head  # "outside the city of Basra", "near the town of Samarra"
         prep = root.head
         via_prep = root.dep_ == "pobj" and prep.lower_ in _PLACE_PREPS and (
             attached(root, heads) if through_objects else prep.head in heads
         )
         as_modifier = root.dep_ in ("compound", "nmod", "amod") and root.head in heads
-        if not (via_prep or as_modifier):
+        # "shelled the outskirts of Aleppo": a place noun as the object of the act
+        as_object = through_objects and root is not ent.root and root.dep_ == "dobj" and root.head in heads
+        if not (via_prep or as_modifier or as_object):
             continue
         location = resolve_place(ent.text, _span(ent, offset))
         if location is not None:

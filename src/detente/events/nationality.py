@@ -1,0 +1,116 @@
+"""Nationality the text implies for actors it types but does not place.
+
+A phrase such as "opposition leaders", "the ousted president" or "a roadside bomb" gives an
+actor a sector but no country. The coder already places such actors where the event's own
+clause names a place ("protesters in Cairo": ``dyads.located``). The functions here cover
+what is left, each a convention analysts know from ICEWS and POLECAT:
+
+- the sentence's setting: when every place the sentence names lies in one country, typed
+  actors without a country belong to it ("opposition leaders agreed to postpone the rally in
+  Baku": Azerbaijani opposition);
+- unidentified attackers: an attack by nobody named, in a known country, is that country's
+  unidentified actor (ICEWS's "Unidentified Gunmen (Iraq)"; PLOVER's sector UNK);
+- courts and police acting on a country's officials: "a judge opened investigations against
+  Chilean officials" is a Chilean judge.
+
+>>> opposition = Entity(None, "OPP", "opposition leaders")
+>>> placed_in_setting([opposition], "AZE")[0].code
+'AZE'
+>>> unidentified_in(Entity(None, "UNK", "", resolution="unknown"), "IRQ").code
+'IRQ'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from detente.attributes import resolve_place
+from detente.records import Entity
+
+# Sectors whose members answer to their own state: a court or police force without a stated
+# country that investigates or arrests a country's officials is that country's.
+_STATE_AGENCIES = frozenset({"COP", "JUD"})
+# where someone is, not where they go or come from ("took her to Russia" says nothing of who
+# the captors are); "of" for "the city of Basra"
+_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within", "of"})
+_POLITICAL = frozenset({"GOV", "LEG", "OPP", "PTY", "JUD", "ELI"})
+
+
+def setting_country(places: Sequence[SpacySpan], trigger: Token, triggers: Collection[Token] = (),
+                    exclude: Collection[Token] = (), reporting: Collection[Token] = ()) -> str | None:
+    """The one country every place of the sentence lies in, or None when there is none or several.
+
+    Each span is one of the sentence's place candidates (``attributes.place_candidates``). Only
+    places the sentence names as places count ("in Baku", "the capital, Kabul"), not names used
+    as modifiers ("a U.S. soldier", "Cairo's security chief"), nor the event's own participants
+    (``exclude``), nor where the reporters are ("relief officials in Nairobi said": the
+    ``reporting`` verbs' subjects), nor the place of another event of the sentence ("recalled its
+    ambassador from Iraq after an attack on its embassy": the first trigger above the place, among
+    ``triggers``, must be ``trigger`` or one it governs).
+    """
+    countries = set()
+    for span in places:
+        if span.root in exclude or not _names_a_place(span.root, reporting) \
+                or not _in_clause_of(span.root, trigger, triggers):
+            continue
+        location = resolve_place(span.text, None)
+        if location is not None and location.country_code:
+            countries.add(location.country_code)
+    return countries.pop() if len(countries) == 1 else None
+
+
+def _names_a_place(root: Token, reporting: Collection[Token]) -> bool:
+    """A place after a preposition of place or movement, or in apposition ("the capital, Kabul");
+    not "a border with Bulgaria", and not inside a reporting verb's subject."""
+    head = root
+    while head.dep_ == "appos":
+        head = head.head
+    if head.dep_ != "pobj" or head.head.lower_ not in _PLACE_PREPS:
+        return False
+    for ancestor in head.ancestors:
+        if ancestor.dep_ in ("nsubj", "nsubjpass") and ancestor.head in reporting:
+            return False
+    return True
+
+
+def _in_clause_of(token: Token, trigger: Token, triggers: Collection[Token]) -> bool:
+    others = {t.i for t in triggers}  # spaCy makes a new Token object on every access: compare indices
+    for ancestor in token.ancestors:
+        if ancestor.i == trigger.i:
+            return True
+        if ancestor.i in others:
+            return trigger.is_ancestor(ancestor)
+    return True
+
+
+def placed_in_setting(entities: Sequence[Entity], country: str) -> list[Entity]:
+    """Typed entities without a country take the sentence's setting (``+setting``, weighed
+    like a located actor); named persons and unidentified actors keep what they have."""
+    return [
+        replace(e, code=country, resolution=f"{e.resolution}+setting")
+        if not e.code and e.sector and e.sector != "UNK" and e.resolution != "unresolved-name" else e
+        for e in entities
+    ]
+
+
+def unidentified_in(entity: Entity, country: str) -> Entity:
+    """An unidentified actor (sector UNK or none) of a material-conflict event in ``country``."""
+    if entity.code or (entity.sector not in (None, "UNK")):
+        return entity
+    return replace(entity, code=country, sector="UNK", resolution=f"{entity.resolution}+location")
+
+
+def agency_home(actors: Sequence[Entity], recipients: Sequence[Entity]) -> list[Entity]:
+    """A court or police force of no stated country, acting on one country's officials or
+    politicians, belongs to that country (``+target-home``)."""
+    homes = {r.code for r in recipients if r.code and r.sector in _POLITICAL}
+    if len(homes) != 1 or len(actors) != 1:
+        return list(actors)
+    actor = actors[0]
+    if actor.code or actor.sector not in _STATE_AGENCIES:
+        return list(actors)
+    return [replace(actor, code=homes.pop(), resolution=f"{actor.resolution}+target-home")]
