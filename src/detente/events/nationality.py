@@ -11,7 +11,9 @@ what is left, each a convention analysts know from ICEWS and POLECAT:
 - unidentified attackers: an attack by nobody named, in a known country, is that country's
   unidentified actor (ICEWS's "Unidentified Gunmen (Iraq)"; PLOVER's sector UNK);
 - courts and police acting on a country's officials: "a judge opened investigations against
-  Chilean officials" is a Chilean judge.
+  Chilean officials" is a Chilean judge; rebels and protesters facing a state's government are
+  its own ("rebels dismissed an appeal from the Malian president"), and a government acting on
+  one country's people is theirs.
 
 >>> opposition = Entity(None, "OPP", "opposition leaders")
 >>> placed_in_setting([opposition], "AZE")[0].code
@@ -37,6 +39,9 @@ _STATE_AGENCIES = frozenset({"COP", "JUD"})
 # where someone is, not where they go or come from ("took her to Russia" says nothing of who
 # the captors are); "of" for "the city of Basra"
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within", "of"})
+_SOCIETY = frozenset({"CVL", "OPP", "REB", "LAB", "PTY", "JRN", "EDU", "MED", "REL", "AGR", "BUS", "REF"})
+_CHALLENGERS = frozenset({"REB", "OPP", "CVL"})
+_STATE = frozenset({"GOV", "MIL", "COP", "JUD", "LEG"})
 _POLITICAL = frozenset({"GOV", "LEG", "OPP", "PTY", "JUD", "ELI"})
 
 
@@ -105,12 +110,20 @@ def unidentified_in(entity: Entity, country: str) -> Entity:
 
 
 def agency_home(actors: Sequence[Entity], recipients: Sequence[Entity]) -> list[Entity]:
-    """A court or police force of no stated country, acting on one country's officials or
-    politicians, belongs to that country (``+target-home``)."""
-    homes = {r.code for r in recipients if r.code and r.sector in _POLITICAL}
-    if len(homes) != 1 or len(actors) != 1:
+    """The country of a lone actor of no stated country, from whom it acts on (``+target-home``):
+    a court or police force acting on one country's officials or politicians is that country's;
+    rebels, the opposition or protesters facing one state's government or forces are its own."""
+    if len(actors) != 1 or actors[0].code or actors[0].resolution == "unresolved-name":
         return list(actors)
     actor = actors[0]
-    if actor.code or actor.sector not in _STATE_AGENCIES:
+    if actor.sector in _STATE_AGENCIES:
+        homes = {r.code for r in recipients if r.code and r.sector in _POLITICAL}
+    elif actor.sector == "GOV":  # "President Mwanawasa reneged on his commitment to the Zambian people"
+        homes = {r.code for r in recipients if r.code and r.sector in _SOCIETY}
+    elif actor.sector in _CHALLENGERS:
+        homes = {r.code for r in recipients if r.code and r.sector in _STATE}
+    else:
+        return list(actors)
+    if len(homes) != 1:
         return list(actors)
     return [replace(actor, code=homes.pop(), resolution=f"{actor.resolution}+target-home")]

@@ -239,6 +239,10 @@ def find_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
     return Roles([(construction, actors)], [r for r in recipients if r], content, embedded_options=embedded)
 
 
+# passive in form, active in meaning: "forces were engaged in ethnic cleansing" did it
+_STATIVE_PASSIVES = {"engage", "involve"}
+
+
 def _nominal_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
     entry, noun = match.entry, match.token
     roles = Roles(no_actor="nominal-no-agent")
@@ -266,7 +270,10 @@ def _nominal_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
             and (c.ent_type_ in ("NORP", "GPE", "ORG", "PERSON") or (c.pos_ in ("NOUN", "ADJ") and not c.ent_type_))]
     roles.actor_options.append(("nominal-modifier", mods))
     verb = governing_light_verb(noun, lexicon)
-    if verb is not None:
+    if verb is not None and is_passive(verb) and verb.lemma_.lower() in _STATIVE_PASSIVES:
+        roles.actor_options.append(("light-verb-active", _children(verb, "nsubjpass")))
+        roles.clause_heads.append(verb)
+    elif verb is not None:
         subject, how = clause_subject(verb)
         roles.actor_options.append((f"light-verb-{how}", subject))
         more, _ = _recipient_options(verb, recipient_spec + ("dative",), False)
