@@ -251,10 +251,16 @@ class ArticleCoder:
             return fallback
         return [], roles.actor_options[0][0] if roles.actor_options else roles.no_actor
 
-    def _choose_recipients(self, options: list[list[Token]], actors: list[Entity], ctx: _Sentence, quad: int) -> list[Entity]:
+    def _choose_recipients(self, options: list[list[Token]], actors: list[Entity], ctx: _Sentence, quad: int,
+                           modifiers: bool = False) -> list[Entity]:
+        """The first option that resolves to someone other than the actors. With ``modifiers``
+        the options are modifiers of one phrase ("a *U.N.* *military* presence"): a bare sector
+        beside a coded party only describes it."""
         for tokens in options:
             found = [r for r in self._resolve_or_owner(tokens, ctx, places_own=quad in (1, 3), violent=quad == 4)
                      if not any(r.same_actor(a) for a in actors)]
+            if modifiers and any(r.code for r in found):
+                found = [r for r in found if r.code or r.resolution == "unresolved-name"]
             if found:
                 return found
         return []
@@ -287,7 +293,7 @@ class ArticleCoder:
         recipient_note = ""
         if not recipients and not (entry.reciprocal and len(actors) >= 2) and entry.pos == "verb" and entry.untargeted is None:
             levels = object_phrase_levels(trigger, own_object=self.ontology.event_type(entry.event).object_is_own)
-            recipients = self._choose_recipients(levels, actors, ctx, self.ontology.quad(entry.event))
+            recipients = self._choose_recipients(levels, actors, ctx, self.ontology.quad(entry.event), modifiers=True)
             recipient_note = "/object-phrase" if recipients else ""
         aimed = [t for option in roles.recipient_options for t in option
                  if t.lemma_.lower() not in _WATERS and t.ent_type_ not in ("DATE", "TIME")]

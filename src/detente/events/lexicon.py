@@ -33,6 +33,10 @@ _QUANTITY_NOUNS = {"round", "series", "wave", "spate", "string", "set", "number"
 # object of the claiming verb
 _CLAIM_NOUNS = {"responsibility", "credit", "blame"}
 # "went on strike", "entered into talks": not "lodged a protest over the visit"
+# nouns for organisations: their compounds say what they do, not what they are
+_BODIES = {"agency", "office", "organization", "organisation", "commission", "mission", "body", "council",
+           "committee", "company", "firm", "union", "association", "ministry", "department", "bureau",
+           "authority", "group", "centre", "center", "institute", "foundation", "network", "channel", "station"}
 # nouns that measure what a verb moves: the thing given is in their "of" phrase
 _MEASURES = {"tonne", "ton", "kilogram", "kg", "kilo", "worth", "lot", "amount", "batch", "load", "truckload",
              "planeload", "shipload", "package", "crate", "box", "quantity", "dozen", "hundred", "thousand",
@@ -282,7 +286,9 @@ def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
                         for g in c.children if g.dep_ == "pobj"]
         objects |= {t.lemma_.lower() for g in with_objects for t in (g, *(c for c in g.children if c.dep_ == "conj"))}
         # "ended mediation efforts", "lifted travel restrictions": the object's compound counts too
-        objects |= {c.lemma_.lower() for o in token.children if o.dep_ == "dobj" for c in o.children if c.dep_ == "compound"}
+        # but "the UN refugee agency" is an agency, not refugees
+        objects |= {c.lemma_.lower() for o in token.children if o.dep_ == "dobj" and o.lemma_.lower() not in _BODIES
+                    for c in o.children if c.dep_ == "compound"}
         # "handed over two tonnes of medicine", "delivered $50,000 worth of goods": what is measured
         objects |= {g.lemma_.lower() for o in token.children if o.dep_ == "dobj" and o.lemma_.lower() in _MEASURES
                     for p in o.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"}

@@ -150,7 +150,8 @@ def _embedded_options(verb: Token, depth: int = 0) -> list[list[Token]]:
         if clause.pos_ not in ("VERB", "AUX"):
             continue
         options.append(_children(clause, "nsubj", "nsubjpass") if clause.dep_ in ("ccomp", "acl") else [])
-        options.append(_children(clause, "dobj", "dative"))
+        # not "its troops" in "pledged to withdraw its troops from Georgia": the actor's own
+        options.append([o for o in _children(clause, "dobj", "dative") if not _own(o)])
         options.append(_prep_objects(clause, _XCOMP_RECIPIENT_PREPS))
         options.extend(_embedded_options(clause, depth + 1))
     return [o for o in options if o]

@@ -17,6 +17,7 @@ Two kinds of trigger are mentions of an event already coded, or of no event:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from spacy.tokens import Token
 
@@ -84,4 +85,27 @@ def select(matches: list[TriggerMatch], lexicon: Lexicon, quad: Callable[[str], 
             dropped.add(match.token.i if same_way or named or own_object else governing.token.i)
         elif is_background(match.token):
             dropped.add(match.token.i)
-    return [m for m in matches if m.token.i not in dropped]
+    kept = [m for m in matches if m.token.i not in dropped]
+    return [refusal(m, by_index, quad) for m in kept]
+
+
+_NEGATIONS = {"not", "never", "n't"}
+
+
+def refusal(match: TriggerMatch, by_index: dict[int, TriggerMatch], quad: Callable[[str], int]) -> TriggerMatch:
+    """A commitment never to cooperate is a refusal: "vowed never to return the Golan Heights"
+    is REJECT, not AGREE. A promise not to attack stays a commitment (AGREE): only a negated
+    complement that is itself a cooperative trigger turns the commitment round.
+
+    ``by_index``: the sentence's triggers by token index.
+    """
+    entry = match.entry
+    if entry.event != "AGREE" or entry.embeds != "future":
+        return match
+    for clause in match.token.children:
+        inner = by_index.get(clause.i)
+        if clause.dep_ == "xcomp" and inner is not None and _cooperative(inner, quad) and any(
+                c.dep_ == "neg" and c.lower_ in _NEGATIONS for c in clause.children):
+            return replace(match, entry=replace(entry, id=f"{entry.id}.refusal", event="REJECT", mode=None,
+                                                context=None, cameo="120", embeds="negated"))
+    return match
