@@ -278,7 +278,10 @@ def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
         return False
     # "stepped down": the small model often tags the particle as an adverb
     if entry.prep and not (_preps(token) & set(entry.prep)):
-        return False
+        # "opened a hearing into X": the parser often hangs the noun's preposition on the light verb
+        verb = governing_light_verb(token, lexicon) if entry.pos == "noun" else None
+        if verb is None or not (_preps(verb) & set(entry.prep)):
+            return False
     if entry.object:
         objects = _child_lemmas(token, ("dobj", "nsubjpass", "dative", "oprd", "xcomp", "ccomp", "npadvmod", "attr"))
         # "provided the army with aircraft": the thing given comes after "with"
