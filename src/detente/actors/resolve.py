@@ -39,6 +39,8 @@ from detente.actors.phrases import (
 from detente.records import Entity, Span
 
 _RELATIVE = {"who", "whom", "which", "that", "whose"}
+# role nouns whose adjective means something else: "official talks", "a public hearing"
+_ADJECTIVE_SENSES = {"official", "public", "private", "popular", "civil", "national"}
 _MODIFIER_DEPS = ("compound", "amod", "nmod", "poss", "appos")
 
 
@@ -330,7 +332,9 @@ class ActorResolver(MemoryMixin):
         role = self._noun_role(token)
         if role is None:
             # "a Syrian army checkpoint", "a police station": the body that owns the place
+            # but "official contact" is formal contact, not contact by an official
             role = next((r for c in token.children if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ")
+                         and not (c.pos_ == "ADJ" and c.lemma_.lower() in _ADJECTIVE_SENSES)
                          for r in [self._noun_role(c)] if r), None)
         country = self._country_of(token, offset)
         span = Span(offset + token.left_edge.idx, offset + token.idx + len(token.text),

@@ -133,7 +133,10 @@ def _recipient_options(trigger: Token, spec: tuple[str, ...], passive: bool) -> 
             options.append(_children(trigger, "poss"))
         else:
             options.append(_prep_objects(trigger, {source}))
-            for obj in _children(trigger, "dobj"):  # "severed ties with Iran", "imposed sanctions on X"
+            # "severed ties with Iran", "imposed sanctions on X"; for a noun its "of" object:
+            # "a suspension of air links with Libya"
+            objects = _children(trigger, "dobj") + (_prep_objects(trigger, {"of"}) if trigger.pos_ == "NOUN" else [])
+            for obj in objects:
                 options.append(_prep_objects(obj, {source}))
     return [o for o in options if o], content
 
@@ -240,6 +243,8 @@ def find_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
     return Roles([(construction, actors)], [r for r in recipients if r], content, embedded_options=embedded)
 
 
+# "came under fire", "fell under suspicion": the subject undergoes the act
+_UNDERGO_VERBS = {"come", "fall"}
 # passive in form, active in meaning: "forces were engaged in ethnic cleansing" did it
 _STATIVE_PASSIVES = {"engage", "involve"}
 
@@ -273,6 +278,10 @@ def _nominal_roles(match: TriggerMatch, lexicon: Lexicon) -> Roles:
     verb = governing_light_verb(noun, lexicon)
     if verb is not None and is_passive(verb) and verb.lemma_.lower() in _STATIVE_PASSIVES:
         roles.actor_options.append(("light-verb-active", _children(verb, "nsubjpass")))
+        roles.clause_heads.append(verb)
+    elif verb is not None and verb.lemma_.lower() in _UNDERGO_VERBS and noun.dep_ == "pobj" and noun.head.lower_ == "under":
+        # "army checkpoints came under attack": the subject is the target, the attacker unnamed
+        roles.recipient_options.append(_children(verb, "nsubj"))
         roles.clause_heads.append(verb)
     elif verb is not None:
         subject, how = clause_subject(verb)
