@@ -39,6 +39,9 @@ from detente.actors.phrases import (
 from detente.records import Entity, Span
 
 _RELATIVE = {"who", "whom", "which", "that", "whose"}
+# person nouns that take their sector from the body a modifier names ("rebel leaders")
+_MEMBER_NOUNS = {"leader", "official", "member", "commander", "spokesman", "spokeswoman", "spokesperson",
+                 "representative", "delegate", "negotiator", "chief", "head", "figure", "activist", "envoy"}
 # role nouns whose adjective means something else: "official talks", "a public hearing"
 _ADJECTIVE_SENSES = {"official", "public", "private", "popular", "civil", "national"}
 _MODIFIER_DEPS = ("compound", "amod", "nmod", "poss", "appos")
@@ -239,11 +242,19 @@ class ActorResolver(MemoryMixin):
         candidates.append(lemma)
         if lemma in PLATFORM_NOUNS and any(DESIGNATION.match(t.text) for t in token.lefts):
             return "MIL", None, lemma  # "an F-16 fighter", "a Su-24 bomber": the aircraft, not a rebel
-        for form in candidates:
+        for form in candidates[:-1]:
             noun = self.kb.sector_nouns.get(form)
             if noun:
                 return noun.sector, noun.office, form
-        return None
+        if lemma in _MEMBER_NOUNS:
+            # "rebel leaders", "opposition officials", "militia commanders": a member of the body
+            # the modifier names belongs to its sector, whatever the head alone would say
+            for word in reversed(words):
+                body = self.kb.sector_nouns.get(word)
+                if body is not None and body.office is None:
+                    return body.sector, None, f"{word} {lemma}"
+        noun = self.kb.sector_nouns.get(lemma)
+        return (noun.sector, noun.office, lemma) if noun else None
 
     def _country_of(self, token: Token, offset: int) -> tuple[str, Span] | None:
         """Country stated by a modifier: "Russian court", "US secretary", "Russia's army", "army of Syria"."""

@@ -85,7 +85,9 @@ def merge_sentence_events(events: list[Event]) -> list[Event]:
     kept = list(best.values())
     # an unidentified attacker placed in a country (sector UNK) is still unknown here
     known = {(e.event, actor_key(e.recipient)) for e in kept if identified(e.actor)}
-    kept = [e for e in kept if identified(e.actor) or e.recipient is None or (e.event, actor_key(e.recipient)) not in known]
+    known |= {(e.event, e.recipient.code) for e in kept if identified(e.actor) and e.recipient is not None and e.recipient.code}
+    kept = [e for e in kept if identified(e.actor) or e.recipient is None or not (
+        {(e.event, actor_key(e.recipient)), (e.event, e.recipient.code)} & known)]
     # "Kerry met Putin to discuss Syria": the discussion is the meeting, not a second event
     with_recipient = {(e.event, actor_key(e.actor)) for e in kept if e.recipient is not None}
     return [e for e in kept if e.recipient is not None or (e.event, actor_key(e.actor)) not in with_recipient]
