@@ -43,7 +43,7 @@ _RELATIVE = {"who", "whom", "which", "that", "whose"}
 _MEMBER_NOUNS = {"leader", "official", "member", "commander", "spokesman", "spokeswoman", "spokesperson",
                  "representative", "delegate", "negotiator", "chief", "head", "figure", "activist", "envoy"}
 # role nouns whose adjective means something else: "official talks", "a public hearing"
-_ADJECTIVE_SENSES = {"official", "public", "private", "popular", "civil", "national"}
+_ADJECTIVE_SENSES = {"official", "public", "private", "popular", "civil", "national", "general"}
 _MODIFIER_DEPS = ("compound", "amod", "nmod", "poss", "appos")
 
 
@@ -338,6 +338,8 @@ class ActorResolver(MemoryMixin):
     def _described(self, token: Token, offset: int) -> Entity | None:
         if token.pos_ not in ("NOUN", "PROPN") and not (token.pos_ == "ADJ" and token.dep_ == "amod"):
             return None  # an adjective counts only as a modifier role: "terrorist attacks"
+        if token.pos_ == "ADJ" and token.lemma_.lower() in _ADJECTIVE_SENSES:
+            return None  # "a general strike" is no general's
         if token.lemma_.lower() == "counterpart":
             return self._counterpart(token, offset)
         role = self._noun_role(token)

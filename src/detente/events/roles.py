@@ -149,6 +149,10 @@ def _embedded_options(verb: Token, depth: int = 0) -> list[list[Token]]:
     options: list[list[Token]] = []
     # a noun's clause too: "its demand that *Israel* ease the restrictions"
     clauses = _children(verb, "ccomp", "xcomp") + (_children(verb, "acl") if verb.pos_ == "NOUN" else [])
+    # "threatened to strike unless *Israel* rescinded the annexation": the condition's subject is
+    # the party the threat or offer is addressed to
+    options += [_children(c, "nsubj", "nsubjpass") for c in _children(verb, "advcl")
+                if any(m.dep_ == "mark" and m.lower_ in _CONDITIONS for m in c.children)]
     for clause in clauses:
         if clause.pos_ not in ("VERB", "AUX"):
             continue
@@ -160,6 +164,7 @@ def _embedded_options(verb: Token, depth: int = 0) -> list[list[Token]]:
     return [o for o in options if o]
 
 
+_CONDITIONS = {"unless", "if"}
 # Prepositions inside an object phrase that lead to the party it concerns: "an offer *from*
 # Kabul", "an aid programme *for* Bosnia", "restrictions *against* German goods".
 _PHRASE_PREPS = {"of", "from", "for", "against", "to", "with", "on", "over", "into", "toward", "towards", "by"}
