@@ -58,8 +58,11 @@ def _coding_alone(corpus: Path) -> dict[str, float]:
     from detente.pipeline import CodedArticle, code_articles
     from detente.records import Article
 
+    from detente.attributes.places import load_gazetteer
+
     warm = next(d for d in iter_documents([str(corpus)]) if isinstance(d, Article))
     list(code_articles([Article("warm-up", warm.text)]))
+    load_gazetteer()  # as ingest's warm-up does
     start = time.perf_counter()
     articles = events = 0
     for result in code_articles(iter_documents([str(corpus)])):
@@ -78,8 +81,11 @@ def _ingest(corpus: Path, workers: int, chunk_size: int) -> dict[str, float]:
 
     if workers <= 1:
         # Model, knowledge base and language identifier loaded, as for the coding-alone engine.
+        from detente.attributes.places import load_gazetteer
+
         warm = next(d for d in iter_documents([str(corpus)]) if isinstance(d, Article))
         code_chunk([Article("warm-up", warm.text)])
+        load_gazetteer()
     with tempfile.TemporaryDirectory(prefix="detente-bench-") as tmp:
         db = Path(tmp) / "bench.duckdb"
         opened = time.perf_counter()

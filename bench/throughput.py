@@ -47,6 +47,12 @@ def _child(engine: str, files: list[str], copies: int, batch_size: int) -> dict[
     list(nlp.pipe(texts[:1]))
     if engine == "detente":
         list(code_articles([Article("warm-up", texts[0])]))
+        try:  # newer versions index alternate city names, loaded on the first unusual place
+            from detente.attributes.places import load_gazetteer
+        except ImportError:
+            pass
+        else:
+            load_gazetteer()
     if engine == "spacy":
         # The same text detente parses: the body paragraphs.
         paragraphs = []

