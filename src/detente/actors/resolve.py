@@ -39,6 +39,14 @@ from detente.actors.phrases import (
 from detente.records import Entity, Span
 
 _RELATIVE = {"who", "whom", "which", "that", "whose"}
+def _stance_prefixed(token: Token) -> bool:
+    """ "anti-Syria", "pro-Russian", "anti-American": the name follows a stance prefix."""
+    doc = token.doc
+    if token.lower_.startswith(("anti-", "pro-")):
+        return True
+    return token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ in ("anti", "pro")
+
+
 # person nouns that take their sector from the body a modifier names ("rebel leaders")
 _MEMBER_NOUNS = {"leader", "official", "member", "commander", "spokesman", "spokeswoman", "spokesperson",
                  "representative", "delegate", "negotiator", "chief", "head", "figure", "activist", "envoy"}
@@ -278,6 +286,8 @@ class ActorResolver(MemoryMixin):
                 if owner is not None and owner.entity.code:
                     return owner.entity.code, Span(mod.idx, mod.idx + len(mod.text), mod.text)
                 continue
+            if _stance_prefixed(mod):
+                continue  # "an anti-Syria journalist", "pro-Russian separatists": a stance, not a nationality
             ent = entity_span(mod)
             if ent is not None and ent.label_ == "PERSON":
                 person = self.kb.person(ent.ent_id_ or ent.text)  # "the Obama administration"

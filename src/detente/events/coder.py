@@ -42,7 +42,7 @@ from detente.events.dyads import (
     weight,
 )
 from detente.events.lexicon import Lexicon, TriggerEntry, TriggerMatch, claimed, find_triggers, load_lexicon
-from detente.events.nationality import agency_home, placed_in_setting, setting_country, unidentified_in
+from detente.events.nationality import agency_home, placed_in_setting, setting_country, unidentified_in, victims_placed
 from detente.events.roles import Roles, find_roles, object_phrase_levels, on_trigger_line
 from detente.events.selection import select
 from detente.nlp import ParsedArticle
@@ -121,7 +121,7 @@ class ArticleCoder:
                 coded: list[Event] = self._deontic_requests(ctx)
                 for match in ctx.triggers.values():
                     coded.extend(self._code_trigger(match, ctx))
-                self.events.extend(merge_sentence_events(coded))
+                self.events.extend(merge_sentence_events(victims_placed(coded)))
                 index += 1
         implicit_recipients(self.events, self.contents)
         self.events = claimed_attacks(self.events)

@@ -31,7 +31,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from detente.attributes import resolve_place
-from detente.records import Entity
+from detente.records import Entity, Event, make_event_id
 
 # Sectors whose members answer to their own state: a court or police force without a stated
 # country that investigates or arrests a country's officials is that country's.
@@ -127,3 +127,23 @@ def agency_home(actors: Sequence[Entity], recipients: Sequence[Entity]) -> list[
     if len(homes) != 1:
         return list(actors)
     return [replace(actor, code=homes.pop(), resolution=f"{actor.resolution}+target-home")]
+
+
+def victims_placed(events: list[Event]) -> list[Event]:
+    """One sentence's events, with uncoded victims of violence given the country its attack hit:
+    "rebels shelled Juba, killing about 20 people" — the people were in Juba. Only when every
+    coded target of the sentence's material conflict is in one country (``+sentence-target``)."""
+    targets = {e.recipient.code for e in events if e.quad_code == 4 and e.recipient is not None and e.recipient.code}
+    if len(targets) != 1:
+        return events
+    country = targets.pop()
+    out = []
+    for event in events:
+        victim = event.recipient
+        if event.quad_code == 4 and victim is not None and not victim.code and victim.sector in _SOCIETY \
+                and victim.resolution != "unresolved-name":
+            victim = replace(victim, code=country, resolution=f"{victim.resolution}+sentence-target")
+            event = replace(event, recipient=victim, event_id=make_event_id(
+                event.doc_id, event.text_info.sequence, event.evidence.trigger, event.actor, victim))
+        out.append(event)
+    return out
