@@ -33,3 +33,11 @@ def test_cities_are_found_by_their_other_names():
     assert resolve_place("Basra").country_code == "IRQ"  # GeoNames: Basrah
     assert resolve_place("Kiev").resolved_place == "Kyiv"
     assert resolve_place("Rangoon").country_code == "MMR"
+
+
+def test_a_hinted_country_chooses_between_towns_of_one_name():
+    assert resolve_place("Tripoli").country_code == "LBY"  # the most populous
+    assert resolve_place("Tripoli", hint=frozenset({"LBN"})).country_code == "LBN"
+    # "Kerry met Putin in Moscow": the US named, Moscow still Russia's (not Moscow, Idaho)
+    assert resolve_place("Moscow", hint=frozenset({"USA"})).country_code == "RUS"
+    assert resolve_place("Syria", hint=frozenset({"USA"})).country_code == "SYR"  # countries are not towns

@@ -63,6 +63,7 @@ class ActorResolver(MemoryMixin):
     stated_roles: dict[str, Entity] = field(default_factory=dict)  # name or surname → stated role
     groups: list[Group] = field(default_factory=list)
     sentence: int = 0
+    place_hint: frozenset[str] = frozenset()  # countries the current sentence names (resolve_place)
 
     # ------------------------------------------------------------------ entry points
     def resolve(self, token: Token, offset: int, speaker: list[Entity] | None = None) -> list[Entity]:
@@ -309,7 +310,7 @@ class ActorResolver(MemoryMixin):
             if mod.dep_ == "compound" and ent.label_ in ("GPE", "LOC", "FAC"):
                 from detente.attributes.places import resolve_place  # the gazetteer, shared with event places
 
-                place = resolve_place(ent.text)  # "Darfur rebels", "Gaza militants"
+                place = resolve_place(ent.text, None, self.place_hint)  # "Darfur rebels", "Gaza militants"
                 if place is not None and place.country_code:
                     return place.country_code, Span(ent.start_char, ent.end_char, ent.text)
         return None
@@ -401,7 +402,7 @@ class ActorResolver(MemoryMixin):
         for prep in (c for c in token.rights if c.dep_ == "prep" and c.lower_ in ("in", "from", "of")):
             for obj in (c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ in ("GPE", "LOC", "FAC")):
                 ent = entity_span(obj)
-                place = resolve_place(ent.text if ent is not None else obj.text)
+                place = resolve_place(ent.text if ent is not None else obj.text, None, self.place_hint)
                 if place is not None and place.country_code:
                     return place.country_code
         return None

@@ -146,12 +146,14 @@ def event_place(
     offset: int,
     exclude: Collection[Token] = (),
     through_objects: bool = True,
+    hint: frozenset[str] = frozenset(),
 ) -> Location | None:
     """A place the event's clause names: "in Moscow", "at the Kremlin", "the Brussels attacks".
 
     ``candidates`` come from ``place_candidates``. With ``through_objects`` a place may hang
     from the event's object ("bombed positions near Aleppo"); for talk it may not ("discussed
-    the war in Syria" did not happen in Syria).
+    the war in Syria" did not happen in Syria). ``hint``: the countries the sentence names, to
+    choose between towns of one name (``resolve_place``).
     """
     for ent in candidates:
         if ent.root in exclude:
@@ -168,7 +170,7 @@ def event_place(
         as_object = through_objects and root is not ent.root and root.dep_ == "dobj" and root.head in heads
         if not (via_prep or as_modifier or as_object):
             continue
-        location = resolve_place(ent.text, _span(ent, offset))
+        location = resolve_place(ent.text, _span(ent, offset), hint)
         if location is not None:
             return location
     return None

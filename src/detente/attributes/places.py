@@ -143,10 +143,31 @@ def _strip(text: str) -> str:
     return text[4:] if text.lower().startswith("the ") else text
 
 
-def resolve_place(text: str, span: Span | None = None) -> Location | None:
-    """A place name → Location, or None when the gazetteer does not know it."""
-    found = _resolve_name(_strip(text))
+def resolve_place(text: str, span: Span | None = None, hint: frozenset[str] = frozenset()) -> Location | None:
+    """A place name → Location, or None when the gazetteer does not know it.
+
+    ``hint``: countries the surrounding text names. Of several cities with one name the most
+    populous is taken, unless one lies in a hinted country ("Tripoli ... the north Lebanese
+    port" is Tripoli, Lebanon, not the Libyan capital).
+    """
+    name = _strip(text)
+    found = _resolve_name(name)
+    if hint and found is not None and found.geonameid is not None and found.country_code not in hint:
+        found = _hinted_city(name, hint) or found
     return None if found is None else replace(found, extracted_place=text, span=span)
+
+
+_HINT_MIN_SHARE = 10  # the hinted town has at least a tenth of the largest namesake's population
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _hinted_city(name: str, hint: frozenset[str]) -> Location | None:
+    cities = _cities().get(name) or _alternate_cities().get(name) or []
+    c = next((c for c in cities if c.iso3 in hint), None)
+    # a hint picks a town of some weight, not Moscow, Idaho because the sentence names the US
+    if c is None or c.population * _HINT_MIN_SHARE < cities[0].population:
+        return None
+    return Location(name, c.name, c.iso3, c.lat, c.lon, c.geonameid, "PPL", 4, None)
 
 
 def load_gazetteer() -> None:

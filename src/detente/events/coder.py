@@ -42,7 +42,14 @@ from detente.events.dyads import (
     weight,
 )
 from detente.events.lexicon import Lexicon, TriggerEntry, TriggerMatch, claimed, find_triggers, load_lexicon
-from detente.events.nationality import agency_home, placed_in_setting, setting_country, unidentified_in, victims_placed
+from detente.events.nationality import (
+    agency_home,
+    named_countries,
+    placed_in_setting,
+    setting_country,
+    unidentified_in,
+    victims_placed,
+)
 from detente.events.roles import Roles, find_roles, object_phrase_levels, on_trigger_line
 from detente.events.selection import select
 from detente.nlp import ParsedArticle
@@ -78,6 +85,7 @@ class _Sentence:
     reporting: list[Token] = field(default_factory=list)
     triggers: dict[int, TriggerMatch] = field(default_factory=dict)
     breaks: list[int] = field(default_factory=list)  # line breaks inside the sentence (token indices)
+    countries: frozenset[str] = frozenset()  # countries the sentence names: a hint for ambiguous places
 
 
 @dataclass(slots=True)
@@ -106,6 +114,7 @@ class ArticleCoder:
             speakers = paragraph_speakers(doc, self.lexicon.reporting_verbs, sentences)
             for sent, speaker_token in zip(sentences, speakers, strict=True):
                 self.resolver.sentence = index
+                self.resolver.place_hint = named_countries(sent.ents, self.kb.surface)
                 ents = list(sent.ents)
                 self._observe(ents, offset)
                 speaker = self.resolver.resolve(speaker_token, offset) if speaker_token is not None else []
@@ -114,6 +123,7 @@ class ArticleCoder:
                                 [t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in self.lexicon.reporting_verbs])
                 matches = select(find_triggers(sent, self.lexicon), self.lexicon, self.ontology.quad)
                 ctx.breaks = [t.i for t in sent if t.is_space and "\n" in t.text]
+                ctx.countries = self.resolver.place_hint
                 if ctx.breaks and title_lines:
                     # the headline, which the layout left glued to the first paragraph
                     matches = [m for m in matches if not any(a <= m.token.idx < b for a, b in title_lines)]
@@ -191,7 +201,7 @@ class ArticleCoder:
                                 for g in c.children]
             for t in (t for t in phrase if t.ent_type_ in ("GPE", "LOC", "FAC", "ORG")):
                 ent = entity_span(t)
-                place = resolve_place(ent.text if ent is not None else t.text)
+                place = resolve_place(ent.text if ent is not None else t.text, None, ctx.countries)
                 if place is not None and place.country_code:
                     return [Entity(place.country_code, None, place.extracted_place, span=_token_span(t, ctx.offset),
                                    resolution="place")]
@@ -318,7 +328,7 @@ class ArticleCoder:
         published = self.parsed.article.published
         when = event_date(ctx.span, ctx.ents, heads, ctx.offset, published, prefer, self.lexicon.reporting_verbs)
         where = event_place(ctx.places, heads, ctx.offset, exclude=roles.all_tokens(),
-                            through_objects=self.ontology.quad(entry.event) in (2, 4))
+                            through_objects=self.ontology.quad(entry.event) in (2, 4), hint=ctx.countries)
         if entry.mode == "visit" and not recipients and where is not None and where.country_code:
             recipients = [Entity(where.country_code, "GOV", where.extracted_place, span=where.span, resolution="visit-place")]
         target = target_date(ctx.ents, trigger, ctx.offset, published) if entry.event == "AGREE" else None
@@ -341,7 +351,7 @@ class ArticleCoder:
             recipients = [here(r) for r in recipients]
             setting = where.country_code
         elif (setting := setting_country(ctx.places, trigger, [m.token for m in ctx.triggers.values()],
-                                         roles.all_tokens(), ctx.reporting)) is not None:
+                                         roles.all_tokens(), ctx.reporting, ctx.countries)) is not None:
             # "opposition leaders agreed to postpone the rally in Baku": the clause names no
             # place of its own, but every place of the sentence is in one country
             actors = placed_in_setting(actors, setting)

@@ -24,7 +24,7 @@ what is left, each a convention analysts know from ICEWS and POLECAT:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from spacy.tokens import Span as SpacySpan
@@ -45,8 +45,22 @@ _STATE = frozenset({"GOV", "MIL", "COP", "JUD", "LEG"})
 _POLITICAL = frozenset({"GOV", "LEG", "OPP", "PTY", "JUD", "ELI"})
 
 
+def named_countries(ents: Sequence[SpacySpan], surface: Mapping[str, Sequence[str]]) -> frozenset[str]:
+    """The countries a sentence names by name or demonym ("Lebanon", "Lebanese"), from the
+    knowledge base's ``surface`` forms: a hint for places of ambiguous name."""
+    codes = set()
+    for ent in ents:
+        if ent.label_ in ("GPE", "NORP"):
+            for key in surface.get(ent.ent_id_ or ent.text, ()):
+                kind, _, code = key.partition(":")
+                if kind in ("country", "demonym"):
+                    codes.add(code)
+    return frozenset(codes)
+
+
 def setting_country(places: Sequence[SpacySpan], trigger: Token, triggers: Collection[Token] = (),
-                    exclude: Collection[Token] = (), reporting: Collection[Token] = ()) -> str | None:
+                    exclude: Collection[Token] = (), reporting: Collection[Token] = (),
+                    hint: frozenset[str] = frozenset()) -> str | None:
     """The one country every place of the sentence lies in, or None when there is none or several.
 
     Each span is one of the sentence's place candidates (``attributes.place_candidates``). Only
@@ -62,7 +76,7 @@ def setting_country(places: Sequence[SpacySpan], trigger: Token, triggers: Colle
         if span.root in exclude or not _names_a_place(span.root, reporting) \
                 or not _in_clause_of(span.root, trigger, triggers):
             continue
-        location = resolve_place(span.text, None)
+        location = resolve_place(span.text, None, hint)
         if location is not None and location.country_code:
             countries.add(location.country_code)
     return countries.pop() if len(countries) == 1 else None
