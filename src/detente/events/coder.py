@@ -50,7 +50,7 @@ from detente.events.nationality import (
     unidentified_in,
     victims_placed,
 )
-from detente.events.roles import Roles, find_roles, object_phrase_levels, on_trigger_line
+from detente.events.roles import Roles, find_roles, object_phrase_levels, on_trigger_line, opposed_parties
 from detente.events.selection import select
 from detente.nlp import ParsedArticle
 from detente.ontology import Ontology, load_ontology
@@ -305,6 +305,9 @@ class ArticleCoder:
             levels = object_phrase_levels(trigger, own_object=self.ontology.event_type(entry.event).object_is_own)
             recipients = self._choose_recipients(levels, actors, ctx, self.ontology.quad(entry.event), modifiers=True)
             recipient_note = "/object-phrase" if recipients else ""
+        if not recipients and entry.pos == "verb" and (opposed := opposed_parties(trigger)):
+            recipients = self._choose_recipients([opposed], actors, ctx, self.ontology.quad(entry.event))
+            recipient_note = "/opposed" if recipients else recipient_note
         aimed = [t for option in roles.recipient_options for t in option
                  if t.lemma_.lower() not in _WATERS and t.ent_type_ not in ("DATE", "TIME")]
         if not recipients and not aimed and entry.untargeted is not None:

@@ -149,6 +149,8 @@ def _embedded_options(verb: Token, depth: int = 0) -> list[list[Token]]:
     options: list[list[Token]] = []
     # a noun's clause too: "its demand that *Israel* ease the restrictions"
     clauses = _children(verb, "ccomp", "xcomp") + (_children(verb, "acl") if verb.pos_ == "NOUN" else [])
+    # a purpose: "send material *to help defend Saudi Arabia*"
+    clauses += [c for c in _children(verb, "advcl") if any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
     # "threatened to strike unless *Israel* rescinded the annexation": the condition's subject is
     # the party the threat or offer is addressed to
     options += [_children(c, "nsubj", "nsubjpass") for c in _children(verb, "advcl")
@@ -182,6 +184,24 @@ _PHRASE_DEPTH = 3
 def _own(token: Token) -> bool:
     """ "its peacekeepers", "their borders": the actor's own, not another party."""
     return any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in token.children)
+
+
+_STANCE_NOUNS = {"defiance", "protest", "opposition"}  # "in defiance of Chinese authorities"
+
+
+def opposed_parties(trigger: Token) -> list[Token]:
+    """Whom an act defies: "declined to resign *despite pressure by the anti-corruption
+    commission*", "blocked streets *in defiance of Chinese authorities*"."""
+    found: list[Token] = []
+    # the phrase may hang on the refused act: "declined [to resign despite pressure by X]"
+    for prep in _children(trigger, "prep") + [p for x in _children(trigger, "xcomp") for p in _children(x, "prep")]:
+        for obj in _children(prep, "pobj"):
+            lemma = obj.lemma_.lower()
+            if prep.lower_ == "despite" and lemma in _SENT_NOUNS:
+                found += _children(obj, "poss") + _prep_objects(obj, {"by", "from"})
+            elif prep.lower_ == "in" and lemma in _STANCE_NOUNS:
+                found += _prep_objects(obj, {"of", "against", "at", "to"})
+    return found
 
 
 def object_phrase_levels(trigger: Token, own_object: bool = False) -> list[list[Token]]:
