@@ -44,6 +44,7 @@ from detente.events.dyads import (
 from detente.events.lexicon import Lexicon, TriggerEntry, TriggerMatch, claimed, find_triggers, load_lexicon
 from detente.events.nationality import (
     agency_home,
+    unattributed_act,
     named_countries,
     placed_in_setting,
     setting_country,
@@ -295,6 +296,8 @@ class ArticleCoder:
         entry, trigger = match.entry, match.token
         roles = on_trigger_line(roles or find_roles(match, self.lexicon), trigger, ctx.breaks)
         actors, construction = self._choose_actors(roles, ctx)
+        if not actors and construction == "active" and unattributed_act(roles.actor_options[0][1]):
+            construction = "active-unattributed"  # "a rocket attack that killed a US contractor"
         recipients = self._choose_recipients(roles.recipient_options, actors, ctx, self.ontology.quad(entry.event))
         if not recipients and not (entry.reciprocal and len(actors) >= 2):
             # "demanded that the US cancel ...", "offered to negotiate with Armenia"; not for joint

@@ -69,7 +69,7 @@ def codable(pairs: list[tuple[Entity, Entity | None]], has_place: bool, quad: in
     named = [(a, r) for a, r in known if a.resolution == "unresolved-name" or (r is not None and r.resolution == "unresolved-name")]
     if named:
         return True  # "Ingabire was arrested ...", "the CLO demanded ...": named, not yet in the knowledge base
-    agentless = construction.startswith("passive-") or construction.startswith("nominal")
+    agentless = construction.startswith(("passive-", "nominal")) or construction.endswith("-unattributed")
     if quad == 4 and agentless and any(r is not None and (r.code or r.resolution == "unresolved-name") for _, r in pairs):
         return True  # "two soldiers were killed", "the bombing of the Russian embassy"
     return quad == 4 and has_place and bool(known)

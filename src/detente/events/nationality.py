@@ -161,3 +161,22 @@ def victims_placed(events: list[Event]) -> list[Event]:
                 event.doc_id, event.text_info.sequence, event.evidence.trigger, event.actor, victim))
         out.append(event)
     return out
+
+
+# nouns for an act of violence or its weapon: as the subject of "killed" they name no perpetrator
+_VIOLENT_NOUNS = frozenset({"attack", "explosion", "blast", "bombing", "bomb", "strike", "airstrike", "shelling",
+                            "raid", "rocket", "missile", "shell", "mortar", "mine", "landmine", "grenade", "fire",
+                            "gunfire", "ambush", "assault", "offensive", "clash", "fighting", "violence", "device"})
+
+
+def unattributed_act(subjects: Sequence[Token]) -> bool:
+    """Is the subject of a violent verb the violence itself ("an explosion killed", "a rocket
+    attack that killed")? Then the act is coded with an unidentified actor, like a passive."""
+    for token in subjects:
+        head = token.head if token.dep_ in ("nsubj", "nsubjpass") and token.tag_ in ("WDT", "WP") else token
+        if token.tag_ in ("WDT", "WP") and token.head.dep_ == "relcl":
+            head = token.head.head  # "the attack that killed": the relative pronoun's noun
+        if head.lemma_.lower() in _VIOLENT_NOUNS:
+            return True
+    return False
+
