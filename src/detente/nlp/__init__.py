@@ -154,7 +154,7 @@ def parse_articles(
     if fast is None:
         fast = fast_enabled()
     if fast and RULER in nlp.pipe_names:
-        from detente.nlp.candidates import parse_articles_fast
+        from detente.nlp.staged import parse_articles_fast
 
         yield from parse_articles_fast(articles, nlp, batch_size)
         return
