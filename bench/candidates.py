@@ -11,8 +11,9 @@ this process, the two modes alternating round by round and the fastest round of 
 - ``basil``: the article texts of ``../shared/gold/basil_dedup_dev.jsonl`` (skipped when absent).
 
 For each: articles/s of both modes and the speed-up; the share of tokens that went through the
-full pipeline in candidate mode (the rest only through the tokenizer and the entity ruler; the
-names of skipped sentences count as parsed, so it is an upper bound); and
+full pipeline in candidate mode (the rest only through the tokenizer and the entity ruler, or
+also the tagger for runs whose trigger words the tags rule out; the names of skipped sentences
+count as parsed, so it is an upper bound); and
 event agreement: the share of the full parse's events (type, actor, recipient, modality,
 trigger offset) that candidate mode also codes, and the share of candidate mode's events the
 full parse has. Event ids are not compared: sentence numbering can differ between the modes.

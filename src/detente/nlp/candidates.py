@@ -18,21 +18,15 @@ False
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 import numpy
 from spacy.attrs import DEP, HEAD, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from detente.events.lexicon import Lexicon, TriggerEntry
-from detente.records import Article
-
-if TYPE_CHECKING:
-    from detente.nlp import ParsedArticle
+from detente.events.lexicon import _POS, Lexicon, TriggerEntry
 
 # Quotation marks: a quoted candidate takes its speaker from another sentence of the paragraph.
 QUOTES = frozenset('"“”«»')
@@ -105,18 +99,32 @@ def _pos_forms(lemma: str, pos: str, irregular: dict[str, dict[str, set[str]]]) 
 class TriggerForms:
     """Words that may carry a trigger: ``plain`` ones alone, ``conditional`` ones only when,
     for one of their entries, every constraint (object, preposition, modifier, light verb...)
-    has a word in the same sentence; ``deontic`` words with a ``reporting`` word."""
+    has a word in the same sentence; ``deontic`` words with a ``reporting`` word. ``senses``
+    gives, per word, each entry's parts of speech and constraint words, for tagged text."""
 
     plain: frozenset[str]
     conditional: dict[str, list[tuple[frozenset[str], ...]]]
     deontic: frozenset[str]
     reporting: frozenset[str]
+    senses: dict[str, list[tuple[frozenset[str], tuple[frozenset[str], ...]]]] = field(default_factory=dict)
 
     def match(self, words: set[str]) -> bool:
         if words & self.plain or (words & self.deontic and words & self.reporting):
             return True
         return any(all(words & need for need in needs)
                    for word in words & self.conditional.keys() for needs in self.conditional[word])
+
+    def match_tagged(self, words: set[str], tagged: Iterable[tuple[str, str | None]]) -> bool:
+        """``match`` once the words are tagged: a word counts only with a part of speech one of
+        its entries takes (``None``, unknown, always counts), as ``events.lexicon`` requires.
+
+        >>> forms.match_tagged({"back", "in", "may"}, [("back", "ADV")])   # doctest: +SKIP
+        False
+        """
+        if words & self.deontic and words & self.reporting:
+            return True
+        return any((pos is None or pos in allowed) and all(words & need for need in needs)
+                   for word, pos in tagged for allowed, needs in self.senses.get(word, ()))
 
 
 def _constraint_words(entry: TriggerEntry, light: frozenset[str], verb_forms: Callable[[str], set[str]]) -> tuple[frozenset[str], ...]:
@@ -150,16 +158,20 @@ def trigger_forms(lexicon: Lexicon, nlp: Language, deontic: Iterable[str] = ()) 
     light = frozenset(f for verb in lexicon.light_verbs for f in verb_forms(verb))
     plain: set[str] = set()
     conditional: dict[str, list[tuple[frozenset[str], ...]]] = {}
+    senses: dict[str, list[tuple[frozenset[str], tuple[frozenset[str], ...]]]] = {}
     for entry in lexicon.entries:
         needs = _constraint_words(entry, light, verb_forms)
+        sense = (frozenset(_POS[entry.pos]), needs)
         for form in _pos_forms(entry.lemma, entry.pos, irregular):
+            if sense not in senses.setdefault(form, []):
+                senses[form].append(sense)
             if not needs:
                 plain.add(form)
             elif needs not in conditional.setdefault(form, []):
                 conditional[form].append(needs)
     conditional = {form: needs for form, needs in conditional.items() if form not in plain}
     reporting = frozenset(f for verb in lexicon.reporting_verbs for f in verb_forms(verb))
-    return TriggerForms(frozenset(plain), conditional, frozenset(w.lower() for w in deontic), reporting)
+    return TriggerForms(frozenset(plain), conditional, frozenset(w.lower() for w in deontic), reporting, senses)
 
 
 def split_sentences(doc: Doc) -> list[Span]:
@@ -221,17 +233,36 @@ def _forms(nlp: Language, lexicon: Lexicon) -> TriggerForms:
     return _FORMS[key]
 
 
-def plan_paragraph(doc: Doc, forms: TriggerForms) -> list[tuple[Span, bool]]:
-    """The paragraph as runs of sentences, each with whether it gets the full parse.
+@dataclass(slots=True)
+class Plan:
+    """A paragraph's cheap sentences, which may hold a trigger, and which may attribute a quote
+    of the paragraph (parsed only along with a trigger sentence)."""
 
-    Consecutive candidate sentences form one run, parsed together so that the parser sees their
-    context and draws their inner boundaries itself.
-    """
+    sentences: list[Span]
+    triggers: list[bool]
+    attributions: list[bool]
+
+    def flags(self) -> list[bool]:
+        if not any(self.triggers):
+            return self.triggers
+        return [t or a for t, a in zip(self.triggers, self.attributions, strict=True)]
+
+
+def plan_sentences(doc: Doc, forms: TriggerForms) -> Plan:
+    """The paragraph's sentences with their word-level candidate flags (see ``plan_paragraph``)."""
     sentences = split_sentences(doc)
-    flags = [is_candidate(s, forms) for s in sentences]
-    if any(flags) and any(quoted(s) for s in sentences):
+    triggers = [is_candidate(s, forms) for s in sentences]
+    if any(triggers) and any(quoted(s) for s in sentences):
         # a quoted candidate takes its speaker from the paragraph's attribution: parse that too
-        flags = [f or mentions_reporting(s, forms) for s, f in zip(sentences, flags, strict=True)]
+        attributions = [not t and mentions_reporting(s, forms) for s, t in zip(sentences, triggers, strict=True)]
+    else:
+        attributions = [False] * len(sentences)
+    return Plan(sentences, triggers, attributions)
+
+
+def runs_of(doc: Doc, sentences: list[Span], flags: list[bool]) -> list[tuple[Span, bool]]:
+    """Consecutive flagged sentences joined into one run, parsed together so that the parser
+    sees their context and draws their inner boundaries itself."""
     runs: list[tuple[Span, bool]] = []
     for sentence, flag in zip(sentences, flags, strict=True):
         if runs and flag and runs[-1][1]:
@@ -239,6 +270,12 @@ def plan_paragraph(doc: Doc, forms: TriggerForms) -> list[tuple[Span, bool]]:
         else:
             runs.append((sentence, flag))
     return runs
+
+
+def plan_paragraph(doc: Doc, forms: TriggerForms) -> list[tuple[Span, bool]]:
+    """The paragraph as runs of sentences, each with whether it gets the full parse."""
+    plan = plan_sentences(doc, forms)
+    return runs_of(doc, plan.sentences, plan.flags())
 
 
 def _flat(span: Span) -> Doc:
@@ -295,31 +332,3 @@ def assemble(doc: Doc, runs: list[tuple[Span, bool]], parsed: Iterator[Doc]) -> 
     merged = Doc.from_docs(pieces, ensure_whitespace=False, exclude=["tensor", "user_data"])
     assert merged.text == doc.text, "fast parse changed the paragraph text"
     return merged
-
-
-def parse_articles_fast(articles: Iterable[Article], nlp: Language, batch_size: int = 64) -> Iterator[ParsedArticle]:
-    """``detente.nlp.parse_articles`` in fast mode: full parse of candidate runs only.
-
-    Articles go in chunks of ``batch_size``: the cheap pass plans a chunk, spaCy parses its
-    candidate runs in batches, then the chunk's articles are put together and yielded in order.
-    """
-    from detente.events.lexicon import load_lexicon
-    from detente.nlp import RULER, Paragraph, ParsedArticle
-
-    ruler = nlp.get_pipe(RULER)
-    forms = _forms(nlp, load_lexicon())
-    stream = iter(articles)
-    while chunk := list(itertools.islice(stream, batch_size)):
-        plans: list[tuple[Article, list[tuple[int, Doc, list[tuple[Span, bool]]]]]] = []
-        jobs: list[Doc] = []
-        for art in chunk:
-            paragraphs = []
-            for sec in art.body_sections():
-                doc = ruler(nlp.make_doc(art.text[sec.start : sec.end]))
-                runs = plan_paragraph(doc, forms)
-                jobs.extend(span.as_doc() if len(runs) > 1 else doc for span, flag in runs if flag)
-                paragraphs.append((sec.start, doc, runs))
-            plans.append((art, paragraphs))
-        parsed = nlp.pipe(jobs, batch_size=batch_size, disable=[RULER])
-        for art, paragraphs in plans:
-            yield ParsedArticle(art, [Paragraph(assemble(doc, runs, parsed), offset) for offset, doc, runs in paragraphs])
