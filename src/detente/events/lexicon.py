@@ -21,7 +21,8 @@ from spacy.tokens import Span, Token
 from detente.ontology import Ontology, load_ontology
 
 LEXICON_ENV = "DETENTE_LEXICON"
-_POS = {"verb": {"VERB"}, "noun": {"NOUN", "PROPN"}, "adj": {"ADJ"}}
+# the spaCy parts of speech an entry of each `pos` fits (the fast nlp mode reads it too)
+ENTRY_POS = {"verb": {"VERB"}, "noun": {"NOUN", "PROPN"}, "adj": {"ADJ"}}
 _DEFAULT_RECIPIENT = {"verb": ("dobj", "dative"), "noun": ("with", "against", "on", "between"), "adj": ()}
 _EMBEDS = {None, "future", "negated", "speculative", "alleged"}
 
@@ -137,8 +138,8 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
         if raw["id"] in seen:
             raise LexiconError(f"{where}: duplicate id")
         seen.add(raw["id"])
-        if raw["pos"] not in _POS:
-            raise LexiconError(f"{where}: pos must be one of {sorted(_POS)}")
+        if raw["pos"] not in ENTRY_POS:
+            raise LexiconError(f"{where}: pos must be one of {sorted(ENTRY_POS)}")
         if raw["event"] not in onto.event_types:
             raise LexiconError(f"{where}: unknown PLOVER event type {raw['event']!r}")
         if raw.get("mode") and not onto.is_valid_mode(raw["event"], raw["mode"]):
@@ -274,7 +275,7 @@ def actor_phrases(noun: Token, lexicon: Lexicon) -> list[Token]:
 
 
 def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
-    if token.pos_ not in _POS[entry.pos]:
+    if token.pos_ not in ENTRY_POS[entry.pos]:
         return False
     # "stepped down": the small model often tags the particle as an adverb
     if entry.prep and not (_preps(token) & set(entry.prep)):

@@ -26,7 +26,7 @@ from spacy.attrs import DEP, HEAD, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from detente.events.lexicon import _POS, Lexicon, TriggerEntry
+from detente.events.lexicon import ENTRY_POS, Lexicon, TriggerEntry
 
 # Quotation marks: a quoted candidate takes its speaker from another sentence of the paragraph.
 QUOTES = frozenset('"“”«»')
@@ -161,7 +161,7 @@ def trigger_forms(lexicon: Lexicon, nlp: Language, deontic: Iterable[str] = ()) 
     senses: dict[str, list[tuple[frozenset[str], tuple[frozenset[str], ...]]]] = {}
     for entry in lexicon.entries:
         needs = _constraint_words(entry, light, verb_forms)
-        sense = (frozenset(_POS[entry.pos]), needs)
+        sense = (frozenset(ENTRY_POS[entry.pos]), needs)
         for form in _pos_forms(entry.lemma, entry.pos, irregular):
             if sense not in senses.setdefault(form, []):
                 senses[form].append(sense)

@@ -24,14 +24,14 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from detente.events.lexicon import _POS
+from detente.events.lexicon import ENTRY_POS
 from detente.nlp.candidates import Plan, TriggerForms, _forms, assemble, plan_sentences, runs_of
 from detente.records import Article
 
 if TYPE_CHECKING:
     from detente.nlp import ParsedArticle
 
-_TRIGGER_POS = frozenset().union(*_POS.values())
+_TRIGGER_POS = frozenset().union(*ENTRY_POS.values())
 # a Doc's tensor before any tok2vec has run
 _NO_TENSOR = numpy.zeros((0,), dtype="float32")
 
