@@ -68,6 +68,9 @@ class Coded:
     run: DaskSummary
     loaded: LoadSummary
     failures: list[Failure]
+    live: Path  # the store a run with a store (``--load``) filled as it went
+    live_out: Path
+    live_run: DaskSummary
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +83,10 @@ def coded(corpus, cluster, request, tmp_path_factory) -> Coded:
     summary = run(corpus, root / "out", scheduler=cluster.scheduler_address, partition_size=4, on_failure=failures.append)
     with Store.open(root / "dask.duckdb") as store:
         loaded = load(store, root / "out")
-    return Coded(root / "local.duckdb", root / "dask.duckdb", root / "out", summary, loaded, failures)
+    with Store.open(root / "live.duckdb") as store:
+        live = run(corpus, root / "live-out", scheduler=cluster.scheduler_address, partition_size=4, store=store)
+    return Coded(root / "local.duckdb", root / "dask.duckdb", root / "out", summary, loaded, failures,
+                 root / "live.duckdb", root / "live-out", live)
 
 
 def test_both_engines_code_the_same_events_articles_and_canonical_events(coded):
@@ -100,6 +106,42 @@ def test_both_engines_code_the_same_events_articles_and_canonical_events(coded):
         assert dask.con.sql("SELECT count(DISTINCT dup_group) FROM article_groups").fetchall() == [(18,)], "the reprint is grouped"
     assert (coded.run.stored, coded.run.coded, coded.run.not_english) == (19, 18, 1)
     assert coded.loaded.articles == 19 and coded.loaded.events == coded.run.events
+
+
+def test_loading_as_the_run_goes_gives_the_local_store(coded, corpus):
+    with Store.open(coded.local, read_only=True) as local, Store.open(coded.live, read_only=True) as live:
+        assert snapshot(live) == snapshot(local), "every row of every table, but for when it was written"
+        assert sorted((f["location"], f["stage"]) for f in live.failures()) == [(corpus[2], "ingest")]
+        [(command, finished, coder)] = live.con.sql("SELECT command, finished_at, coder FROM runs").fetchall()
+        assert command.endswith("--load") and finished is not None and coder == coder_id()
+        assert live.con.sql("SELECT DISTINCT run_id FROM articles").fetchall() == [(coded.live_run.run_id,)]
+    loaded = coded.live_run.loaded
+    assert (loaded.articles, loaded.events, loaded.failures) == (19, coded.run.events, 1)
+    assert loaded.canonical_events == coded.loaded.canonical_events
+    assert "loaded 19 new articles" in coded.live_run.line()
+
+
+def test_loading_as_the_run_goes_writes_the_same_parquet(coded):
+    """The same files, rows and manifest counts as a run without a store (but for the run id
+    and the time each row was written)."""
+    def contents(out):
+        tables = {}
+        for path in sorted(out.rglob("*.parquet")):
+            table = pq.read_table(path)
+            keep = [c for c in table.column_names if c not in ("run_id", "ingested_at", "coded_at")]
+            tables[str(path.relative_to(out))] = table.select(keep).to_pylist()
+        return tables
+
+    assert contents(coded.live_out) == contents(coded.out)
+    assert (coded.live_out / "failures.jsonl").read_text("utf-8") == (coded.out / "failures.jsonl").read_text("utf-8")
+    manifest = json.loads((coded.live_out / "_SUCCESS").read_text("utf-8"))
+    assert manifest["summary"]["months"] == coded.run.months and "loaded" not in manifest["summary"]
+    # and `detente load` of it into the store that loaded it as it went adds nothing
+    with Store.open(coded.live) as store:
+        before = snapshot(store), store.counts()
+        again = load(store, coded.live_out)
+        assert (again.articles, again.already_stored, again.failures) == (0, 19, 0)
+        assert (snapshot(store), store.counts()) == before
 
 
 def test_a_bad_input_file_is_a_failure_in_both_engines(coded, corpus):
@@ -246,3 +288,16 @@ def test_fsspec_urls_are_read_like_local_files(tmp_path):
         assert [f.reason for f in read_inputs(["memory://detente-test/none/*.jsonl"])] == ["no files match this pattern"]
     finally:
         memory.rm("/detente-test", recursive=True)
+
+
+def test_the_cli_loads_as_it_goes_only_with_dask_and_a_local_output(tmp_path):
+    from click.testing import CliRunner
+
+    from detente.cli import main
+
+    feed = str(CORPUS / "feed-2016.xml")
+    local = CliRunner().invoke(main, ["ingest", feed, "--load", "--db", str(tmp_path / "s.duckdb")])
+    assert local.exit_code == 2 and "--load is for --engine dask" in local.output
+    remote = CliRunner().invoke(main, ["ingest", feed, "--engine", "dask", "--load", "--out", "s3://bucket/run-1",
+                                       "--db", str(tmp_path / "s.duckdb")])
+    assert remote.exit_code == 2 and "must be a local directory" in remote.output, remote.output

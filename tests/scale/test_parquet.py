@@ -3,6 +3,8 @@ write, one month partition at a time, and loading twice adds nothing. No model n
 
 from __future__ import annotations
 
+import json
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -135,3 +137,68 @@ def test_months_load_in_batches_of_whole_months():
     assert month_batches(months, counts, batch=100) == [["2016-01", "2016-02", "2016-03"], ["2016-04"], ["unknown"]]
     assert month_batches(months, counts, batch=40) == [["2016-01"], ["2016-02"], ["2016-03"], ["2016-04"], ["unknown"]]
     assert month_batches([], counts) == []
+
+
+# -- loading as the run goes (``--load``): partition by partition, then the end of the run ----------
+
+
+def load_live(store, output, failures=()):
+    from detente.scale.live import LiveLoader
+
+    loader = LiveLoader(store, output, run_id="run-1", coder="detente-test", command="ingest --engine dask corpus/ --load")
+    loader.begin()
+    loader.partition(1, ["2016-02", "unknown"])  # partitions complete in any order
+    loader.partition(0, ["2016-01"])
+    summary = loader.finish(list(failures))
+    loader.close_run({"stored": 5}, model="none")
+    return summary
+
+
+def test_loading_partition_by_partition_gives_the_store_a_load_gives(tmp_path, output):
+    with Store.open(tmp_path / "loaded.duckdb") as store:
+        load(store, output)
+        expected = snapshot(store)
+    with Store.open(tmp_path / "live.duckdb") as store:
+        summary = load_live(store, output, [Failure("corpus/bad.txt", "binary file")])
+        assert snapshot(store) == expected
+        assert (summary.articles, summary.months, summary.events, summary.failures) == (5, 3, 4, 1)
+        assert summary.near_duplicates == 1 and summary.canonical_events == 3
+        run = store.con.sql("SELECT command, finished_at IS NOT NULL, model, summary FROM runs").fetchall()
+        assert [row[:3] for row in run] == [("ingest --engine dask corpus/ --load", True, "none")]
+        assert json.loads(run[0][3])["loaded"]["articles"] == 5
+        # the run is known: a later `detente load` of its output adds nothing, failures included
+        again = load(store, output)
+        assert (again.articles, again.already_stored, again.failures) == (0, 5, 0)
+        assert snapshot(store) == expected
+        assert [f["times"] for f in store.failures()] == [1]
+
+
+def test_a_partition_loaded_twice_adds_nothing(tmp_path, output):
+    from detente.scale.live import LiveLoader
+
+    with Store.open(tmp_path / "s.duckdb") as store:
+        loader = LiveLoader(store, output, run_id="run-1", coder="detente-test", command="ingest")
+        loader.begin()
+        loader.partition(0, ["2016-01"])
+        before = snapshot(store)
+        loader.partition(0, ["2016-01"])
+        assert snapshot(store) == before
+        assert (loader.summary.articles, loader.summary.already_stored) == (2, 2)
+
+
+def test_a_text_another_run_stored_counts_as_a_copy(tmp_path, output, batches):
+    wire = batches[0][0]
+    copy = StoredArticle(make_article("w1-elsewhere", "2016-01-22", text=WIRE), [], "coded", 0.99, wire.fingerprint)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.add_articles([copy], store.start_run("ingest"), "detente-test", "none")
+        summary = load(store, output)
+        assert summary.copies_of_stored_text == 1, "w1's text was stored by another run; p1 (a reprint) is not the same text"
+
+
+def test_loading_as_the_run_goes_needs_a_local_output(tmp_path):
+    from detente.scale.live import LiveLoader
+
+    with Store.open(tmp_path / "s.duckdb") as store, pytest.raises(LoadError, match="must be a local directory"):
+        LiveLoader(store, "s3://bucket/run-1", run_id="r", coder="c", command="ingest")
+    with Store.open(tmp_path / "s.duckdb") as store:
+        assert store.con.sql("SELECT count(*) FROM runs").fetchall() == [(0,)], "nothing recorded"

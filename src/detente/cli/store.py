@@ -36,13 +36,17 @@ def _field_options(command):  # type: ignore[no-untyped-def]
 @click.option("--chunk-size", type=click.IntRange(min=1), default=64, show_default=True,
               help="Articles coded and committed together (a killed run loses at most one chunk's work).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="dask: code on a Dask cluster and write Parquet to --out (then `detente load`).")
+              help="dask: code on a Dask cluster and write Parquet to --out (with --load also into --db, "
+                   "else `detente load` it later).")
 @click.option("--scheduler", help="Dask scheduler HOST:PORT (default: a LocalCluster on 127.0.0.1).")
 @click.option("--out", type=click.Path(file_okay=False), help="Parquet output directory of --engine dask.")
+@click.option("--load", "load_as_coded", is_flag=True,
+              help="--engine dask: load each partition into --db as soon as it is written, while the workers "
+                   "code on (--out must be local or a shared file system); as `detente load`, but overlapped.")
 @_field_options
 def ingest_command(
     inputs: tuple[str, ...], db: str, workers: int | None, published: date | None, quiet: bool,
-    chunk_size: int, engine: str, scheduler: str | None, out: str | None,
+    chunk_size: int, engine: str, scheduler: str | None, out: str | None, load_as_coded: bool,
     id_field: str, text_field: str, title_field: str, date_field: str, url_field: str, source_field: str,
 ) -> None:
     """Read INPUTS (files, folders, globs, URLs: text, Markdown, HTML, JSON Lines, CSV, RSS/Atom,
@@ -51,6 +55,9 @@ def ingest_command(
     Articles already stored are skipped, so re-running is safe, and an interrupted run can be
     started again. Bad input is listed on stderr and in `detente failures`; the exit status is 1
     when anything failed.
+
+    With --engine dask the workers write Parquet under --out; --load also fills --db as the
+    partitions come in (else run `detente load DIR` afterwards). See docs/scaling.md.
     """
     from detente.ingest.sources import FieldMap
     from detente.jobs.ingest import ingest
@@ -60,17 +67,24 @@ def ingest_command(
     fields = FieldMap(id=id_field, text=text_field, title=title_field, date=date_field, url=url_field, source=source_field)
     if engine == "dask":
         if not out:
-            raise click.UsageError("--engine dask writes Parquet: give --out DIR (then `detente load DIR`)")
+            raise click.UsageError("--engine dask writes Parquet: give --out DIR (and --load, or `detente load DIR` after)")
+        from contextlib import ExitStack
+
         from detente.scale.dask_engine import run
 
-        try:
-            result = run(list(inputs), out, scheduler=scheduler, workers=resolve_workers(workers), fields=fields,
-                         published=published, on_failure=report_failure)
-        except (ConnectionError, FileExistsError, OSError) as err:
-            click.echo(f"detente: error: {err}", err=True)
-            sys.exit(2)
+        with store_errors(), ExitStack() as stack:
+            # the store is opened first, so that a locked one stops the run before any coding
+            store = stack.enter_context(Store.open(db)) if load_as_coded else None
+            try:
+                result = run(list(inputs), out, scheduler=scheduler, workers=resolve_workers(workers), fields=fields,
+                             published=published, on_failure=report_failure, store=store)
+            except (ConnectionError, FileExistsError, OSError, ImportError) as err:  # ImportError: no s3fs...
+                click.echo(f"detente: error: {err}", err=True)
+                sys.exit(2)
         click.echo(f"detente: {result.line()}", err=True)
         sys.exit(1 if result.failed else 0)
+    if load_as_coded:
+        raise click.UsageError("--load is for --engine dask: a local ingest writes the store anyway")
     with store_errors(), Store.open(db) as store:
         summary = ingest(
             store, list(inputs), fields=fields, published=published, workers=resolve_workers(workers),

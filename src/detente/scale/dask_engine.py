@@ -38,12 +38,15 @@ from detente.ingest.tables import read_csv, read_jsonl_records, record_to_articl
 from detente.ingest.warc import read_warc
 from detente.jobs.coding import chunked
 from detente.records import Article, Failure
-from detente.scale.parquet import filesystem, prepare_output, write_failures, write_manifest, write_partition
-from detente.store.database import StoredArticle, now_utc
+from detente.scale.parquet import (
+    LoadSummary, filesystem, prepare_output, table_schemas, write_failures, write_manifest, write_partition,
+)
+from detente.store.database import Store, StoredArticle, now_utc
 from detente.store.rows import assign_identity
 from detente.version import coder_id
 
 OnFailure = Callable[[Failure], None]
+OnPartition = Callable[[int, "PartitionResult"], None]
 PARQUET_SUFFIXES = (".parquet", ".pq")
 _URL = re.compile(r"(?i)^([a-z][a-z0-9+.-]*)://")
 _CODING = threading.Lock()  # a worker with several threads still codes one partition at a time
@@ -83,6 +86,8 @@ class DaskSummary:
     coder: str = ""
     model: str | None = None
     out: str = ""
+    coding_seconds: float = 0.0  # until the last partition was written (and, with a store, loaded)
+    loaded: LoadSummary | None = None  # what a run with a store (``--load``) put into it
 
     def line(self) -> str:
         text = f"{self.read} read: {self.stored} written to {self.out} ({self.coded} coded, {self.not_english} not English)"
@@ -91,6 +96,12 @@ class DaskSummary:
         text += f"; {self.events} event mentions in {len(self.months)} month partitions"
         if self.failed:
             text += f"; {self.failed} failed (see {self.out}/failures.jsonl)"
+        if self.loaded is not None:
+            text += f"; loaded {self.loaded.articles} new articles"
+            if self.loaded.already_stored:
+                text += f" ({self.loaded.already_stored} already stored)"
+            if self.loaded.canonical_events:
+                text += f" in {self.loaded.canonical_events} canonical events"
         rate = self.stored / self.seconds if self.seconds else 0.0
         return text + f"; {self.workers} workers; {self.seconds:.1f} s ({rate:.1f} articles/s)"
 
@@ -258,6 +269,18 @@ def code_partition(index: int, articles: Sequence[Article], out: str, *, coder: 
     return result
 
 
+def warm_up_worker() -> None:
+    """Load what a worker loads once, before its first partition: everything coding needs
+    (``jobs.coding.warm_up``) and the Parquet writer's table schemas. Run it as a task
+    (``client.submit(warm_up_worker, workers=[address], pure=False)``), not with ``client.run``:
+    a task runs in the thread that codes, and memory that glibc gave another thread does not
+    serve it (the first partitions after a ``client.run`` warm-up coded 1.5x slower)."""
+    from detente.jobs.coding import warm_up
+
+    warm_up()
+    table_schemas()
+
+
 def _merge(summary: DaskSummary, result: PartitionResult) -> None:
     summary.stored += result.stored
     summary.coded += result.coded
@@ -271,21 +294,23 @@ def _merge(summary: DaskSummary, result: PartitionResult) -> None:
 
 
 def code_partitions(client: Any, articles: Iterable[Article], out: str, partition_size: int,
-                    summary: DaskSummary, fail: OnFailure) -> None:
+                    summary: DaskSummary, fail: OnFailure, on_partition: OnPartition | None = None) -> None:
     """Code ``articles`` on the client's cluster, ``partition_size`` per task, counting into
     ``summary`` (whose ``coder`` and ``run_id`` the workers must match and stamp).
 
     Partitions are submitted as the input is read, at most a few per worker in flight, so
     neither the client nor the scheduler ever holds the whole corpus. A partition whose task
-    fails (a lost worker, another coder) becomes one ``Failure`` per article.
+    fails (a lost worker, another coder) becomes one ``Failure`` per article. ``on_partition``
+    is called with each written partition's index and result as its task completes (the
+    workers go on with the partitions in flight meanwhile).
     """
     from distributed import as_completed
 
-    pending: dict[Any, list[Article]] = {}
+    pending: dict[Any, tuple[int, list[Article]]] = {}
     done = as_completed(loop=client.loop)
 
     def collect(future: Any) -> None:
-        chunk = pending.pop(future)
+        index, chunk = pending.pop(future)
         try:
             result = future.result()
         except Exception as err:  # noqa: BLE001 - a lost worker or a crash fails its partition only
@@ -298,11 +323,13 @@ def code_partitions(client: Any, articles: Iterable[Article], out: str, partitio
         _merge(summary, result)
         for failure in result.failures:
             fail(failure)
+        if on_partition is not None:
+            on_partition(index, result)
 
     for index, chunk in enumerate(chunked(articles, partition_size)):
         future = client.submit(code_partition, index, chunk, out, coder=summary.coder, run_id=summary.run_id,
                                key=f"detente-code-{summary.run_id}-{index:06d}")
-        pending[future] = chunk
+        pending[future] = (index, chunk)
         done.add(future)
         summary.partitions += 1
         while len(pending) >= max(4, 2 * len(client.nthreads())):
@@ -356,6 +383,7 @@ def run(
     published: date | None = None,
     partition_size: int = 64,
     on_failure: OnFailure | None = None,
+    store: Store | None = None,
 ) -> DaskSummary:
     """Code ``inputs`` on Dask into Parquet datasets under ``out`` (a directory every worker can
     write to: local, a shared file system, or an fsspec URL such as ``s3://bucket/run-1``).
@@ -365,13 +393,25 @@ def run(
     previous run's output in ``out`` is replaced. Failures (unreadable inputs, coder errors, lost
     workers) are written to ``out/failures.jsonl``, passed to ``on_failure`` and counted; the
     run goes on. ``out/_SUCCESS`` is written last, with the run id, coder and counts.
+
+    With a ``store`` (``--load``; ``out`` must then be local), each partition is loaded into it
+    as its task completes, and the run ends with ``load``'s duplicate groups and canonical
+    events, before ``_SUCCESS``: the store ends as ``detente load out`` would leave it.
     """
     from distributed import Client
+
+    from detente.scale.live import LiveLoader
 
     if partition_size < 1:
         raise ValueError("partition_size must be at least 1")
     started, started_at = time.monotonic(), now_utc()
     summary = DaskSummary(coder=coder_id(), run_id=f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}")
+    command = f"ingest --engine dask {' '.join(map(str, inputs))}"
+    loader = None
+    if store is not None:
+        # before anything is touched: a remote --out is refused here
+        loader = LiveLoader(store, out, run_id=summary.run_id, coder=summary.coder, command=f"{command} --load"[:2000],
+                            started_at=started_at)
     fs, root = filesystem(out)
     summary.out = fs.unstrip_protocol(root) if "://" in str(out) else root
     prepare_output(summary.out)
@@ -400,19 +440,37 @@ def run(
             summary.scheduler = client.scheduler.address
             summary.workers = len(client.nthreads())
             documents = read_inputs(inputs, fields or FieldMap())
-            code_partitions(client, _identified(documents, published, summary, fail), summary.out, partition_size, summary, fail)
+            on_partition: OnPartition | None = None
+            if loader is not None:
+                loader.begin()
+                on_partition = lambda index, result: loader.partition(index, result.months)  # noqa: E731
+            code_partitions(client, _identified(documents, published, summary, fail), summary.out, partition_size,
+                            summary, fail, on_partition)
+            summary.coding_seconds = time.monotonic() - started
     finally:
         if cluster is not None:
             _close(cluster)
     write_failures(summary.out, failures)
+    if loader is not None:
+        summary.loaded = loader.finish(failures)
     summary.seconds = time.monotonic() - started
+    if loader is not None:
+        loader.close_run(_counts(summary), summary.model)
     write_manifest(summary.out, {
         "run_id": summary.run_id,
         "coder": summary.coder,
         "model": summary.model,
-        "command": f"ingest --engine dask {' '.join(map(str, inputs))}",
+        "command": command,
         "started_at": started_at.isoformat(),
         "finished_at": now_utc().isoformat(),
-        "summary": summary.to_dict(),
+        "summary": _counts(summary),
     })
     return summary
+
+
+def _counts(summary: DaskSummary) -> dict[str, object]:
+    """The run's summary as the manifest and ``runs`` keep it: the counts of the run alone
+    (what a load did is kept apart, under ``loaded``)."""
+    counts = summary.to_dict()
+    counts.pop("loaded", None)
+    return counts

@@ -24,8 +24,8 @@ import functools
 import json
 import time
 import uuid
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -116,6 +116,12 @@ def filesystem(out: str | Path) -> tuple[Any, str]:
     return url_to_fs(spec)
 
 
+def part_file(index: int) -> str:
+    """The file name of partition ``index`` in every table and month: fixed, so that a task Dask
+    runs again replaces its own file."""
+    return f"part-{index:05d}.parquet"
+
+
 def write_partition(
     out: str | Path, index: int, batch: Sequence[StoredArticle], *, coder: str, model: str | None, run_id: str
 ) -> dict[str, int]:
@@ -127,20 +133,35 @@ def write_partition(
     """
     fs, root = filesystem(out)
     schemas = table_schemas()
-    counts: dict[str, int] = {}
-    for month, tables in partition_rows(batch, coder=coder, model=model, run_id=run_id, now=now_utc()).items():
-        counts[month] = len(tables["articles"])
-        for name, rows in tables.items():
-            if not rows:
-                continue
+    months = partition_rows(batch, coder=coder, model=model, run_id=run_id, now=now_utc())
+    for name in TABLES:
+        sizes = [(month, len(tables[name])) for month, tables in months.items() if tables[name]]
+        if not sizes:
+            continue
+        # one Arrow table per store table, sliced by month: building ~100 small tables took as
+        # long as encoding them (a partition of 64 demo articles spans 18 months)
+        whole = pa.Table.from_pylist([row for month, _ in sizes for row in months[month][name]], schema=schemas[name])
+        offset = 0
+        for month, size in sizes:
             folder = f"{root}/{name}/{PARTITION}={month}"
             fs.makedirs(folder, exist_ok=True)
-            final = f"{folder}/part-{index:05d}.parquet"
+            final = f"{folder}/{part_file(index)}"
             temporary = f"{folder}/.part-{index:05d}-{uuid.uuid4().hex[:8]}.tmp"
             with fs.open(temporary, "wb") as stream:
-                pq.write_table(pa.Table.from_pylist(rows, schema=schemas[name]), stream)
+                pq.write_table(whole.slice(offset, size), stream)
             fs.mv(temporary, final)
-    return counts
+            offset += size
+    return {month: len(tables["articles"]) for month, tables in months.items()}
+
+
+def partition_files(directory: str | Path, index: int, months: Iterable[str]) -> dict[str, list[str]]:
+    """``{table: files}`` that ``write_partition`` wrote for partition ``index`` in ``months``
+    (a table without rows in a month has no file there)."""
+    files: dict[str, list[str]] = {}
+    for name in TABLES:
+        paths = (Path(directory) / name / f"{PARTITION}={month}" / part_file(index) for month in sorted(months))
+        files[name] = [str(path) for path in paths if path.is_file()]
+    return files
 
 
 def prepare_output(out: str | Path) -> None:
@@ -235,10 +256,12 @@ def _files(directory: Path, name: str, month: str) -> list[str]:
     return sorted(str(p) for p in (directory / name / f"{PARTITION}={month}").glob("*.parquet"))
 
 
-# every read: the files bound as the first parameter, the month column (from the path) dropped
+# every read: the files bound as the first parameter, the month column (from the path) dropped.
+# Not union_by_name: every file of a run has its table's schema (``table_schemas``), and reading
+# every file's schema first took 40% of the time of a read of small files.
 _SCAN = (
     f"(SELECT * EXCLUDE ({PARTITION}) FROM read_parquet(?, hive_partitioning = true, "
-    f"hive_types = {{'{PARTITION}': VARCHAR}}, union_by_name = true))"
+    f"hive_types = {{'{PARTITION}': VARCHAR}}))"
 )
 
 
@@ -264,53 +287,85 @@ def month_batches(months: Sequence[str], counts: dict[str, int], batch: int = LO
     return out
 
 
-def _load_months(store: Store, directory: Path, months: Sequence[str]) -> tuple[list[str], int, int]:
-    """Insert the months' articles not yet stored, with their rows in every other table, in one
-    transaction; → (new article ids, articles already stored, new events)."""
+@dataclass(slots=True)
+class Loaded:
+    """What one transaction of a load did."""
+
+    new_ids: list[str] = field(default_factory=list)
+    already_stored: int = 0
+    copies_of_stored_text: int = 0  # new articles whose text another run already stored
+    events: int = 0
+
+
+def load_files(store: Store, files: Mapping[str, Sequence[str]], run_id: str) -> Loaded:
+    """Insert the articles of ``files`` (``{table: Parquet files}``, whole articles) that the
+    store does not hold yet, with their rows in every other table, in one transaction.
+
+    Each file is read once: the articles into a temporary table that decides what is new, every
+    other table straight into the store, only the rows of the new articles.
+
+    >>> load_files(store, partition_files("out/", 7, ["2016-03"]), run_id).new_ids   # doctest: +SKIP
+    ['0c1f...', ...]
+    """
     con = store.con
-    articles = [f for month in months for f in _files(directory, "articles", month)]
-    if not articles:
-        return [], 0, 0
+    loaded = Loaded()
+    if not files.get("articles"):
+        return loaded
     with store.transaction():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _load_articles AS SELECT * FROM {_SCAN}", [list(files["articles"])])
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _load_new AS
-                SELECT DISTINCT article_id FROM {_SCAN}
-                WHERE article_id NOT IN (SELECT article_id FROM articles)""",
-            [articles],
+            """CREATE OR REPLACE TEMP TABLE _load_new AS
+               SELECT article_id, content_hash FROM _load_articles
+               WHERE article_id NOT IN (SELECT article_id FROM articles)"""
         )
-        new_ids = [r[0] for r in con.sql("SELECT article_id FROM _load_new ORDER BY 1").fetchall()]
-        total = con.execute(f"SELECT count(DISTINCT article_id) FROM {_SCAN}", [articles]).fetchall()[0][0]
-        events = 0
-        for name, table in TABLES.items():
-            files = [f for month in months for f in _files(directory, name, month)]
-            if not files or not new_ids:
-                continue
-            con.execute(
-                f"INSERT INTO {table} BY NAME SELECT * FROM {_SCAN} WHERE article_id IN (SELECT article_id FROM _load_new)",
-                [files],
-            )
-            if name == "events":
-                events = con.execute(
-                    f"SELECT count(*) FROM {_SCAN} WHERE article_id IN (SELECT article_id FROM _load_new)", [files]
+        loaded.new_ids = [r[0] for r in con.sql("SELECT article_id FROM _load_new ORDER BY 1").fetchall()]
+        total = con.sql("SELECT count(DISTINCT article_id) FROM _load_articles").fetchall()[0][0]
+        loaded.already_stored = total - len(loaded.new_ids)
+        if loaded.new_ids:
+            loaded.copies_of_stored_text = con.execute(
+                """SELECT count(*) FROM _load_new WHERE content_hash IN
+                   (SELECT content_hash FROM articles WHERE run_id IS DISTINCT FROM ?)""",
+                [run_id],
+            ).fetchall()[0][0]
+            con.execute("INSERT INTO articles BY NAME SELECT * FROM _load_articles WHERE article_id IN (SELECT article_id FROM _load_new)")
+            for name, table in TABLES.items():
+                if name == "articles" or not files.get(name):
+                    continue
+                inserted = con.execute(
+                    f"INSERT INTO {table} BY NAME SELECT * FROM {_SCAN} WHERE article_id IN (SELECT article_id FROM _load_new)",
+                    [list(files[name])],
                 ).fetchall()[0][0]
+                if name == "events":
+                    loaded.events = inserted
+        con.execute("DROP TABLE _load_articles")
         con.execute("DROP TABLE _load_new")
-    return new_ids, total - len(new_ids), events
+    return loaded
 
 
-def _copies_of_stored_text(store: Store, directory: Path) -> int:
-    """New articles whose text the store already holds from another source (before this load)."""
-    files = sorted(str(p) for p in (directory / "articles").glob(f"{PARTITION}=*/*.parquet"))
-    if not files:
-        return 0
-    return store.con.execute(
-        f"""SELECT count(*) FROM {_SCAN} n
-            WHERE n.article_id NOT IN (SELECT article_id FROM articles)
-              AND n.content_hash IN (SELECT content_hash FROM articles)""",
-        [files],
-    ).fetchall()[0][0]
+def add_loaded(summary: LoadSummary, loaded: Loaded, new_ids: list[str]) -> None:
+    """Count one transaction of a load into ``summary``, its new ids into ``new_ids``."""
+    new_ids.extend(loaded.new_ids)
+    summary.articles += len(loaded.new_ids)
+    summary.already_stored += loaded.already_stored
+    summary.copies_of_stored_text += loaded.copies_of_stored_text
+    summary.events += loaded.events
 
 
-def _record_run(store: Store, manifest: dict[str, Any], directory: Path) -> None:
+def group_and_cluster(store: Store, new_ids: Sequence[str], summary: LoadSummary) -> None:
+    """Put the loaded articles into duplicate groups and re-cluster the canonical events they
+    touch, once for the whole load, as ``ingest`` does at its end."""
+    from detente.dedup.clusters import cluster_events
+    from detente.dedup.duplicates import group_duplicates
+
+    if not new_ids:
+        return
+    changed = group_duplicates(store, new_ids)
+    summary.near_duplicates = sum(1 for a, g in changed.items() if a != g)
+    summary.canonical_events = cluster_events(store, new_ids).clusters
+
+
+def record_run(store: Store, manifest: Mapping[str, Any], directory: str | Path) -> None:
+    """The run as a row of ``runs``, from its manifest (or what a live load knows of it so far)."""
     def stamp(key: str) -> datetime | None:
         value = manifest.get(key)
         return datetime.fromisoformat(value) if value else None
@@ -332,9 +387,6 @@ def load(store: Store, directory: str | Path) -> LoadSummary:
     failures are recorded the first time the run is loaded. Then new articles join duplicate
     groups and their events are clustered into canonical events, as after ``ingest``.
     """
-    from detente.dedup.clusters import cluster_events
-    from detente.dedup.duplicates import group_duplicates
-
     started = time.monotonic()
     folder = Path(directory)
     if "://" in str(directory):
@@ -350,22 +402,15 @@ def load(store: Store, directory: str | Path) -> LoadSummary:
         failures = read_failures(folder)
         store.record_failures(failures, summary.run_id)
         summary.failures = len(failures)
-        _record_run(store, manifest, folder)
-    summary.copies_of_stored_text = _copies_of_stored_text(store, folder)
+        record_run(store, manifest, folder)
     months = sorted(p.name.split("=", 1)[1] for p in (folder / "articles").glob(f"{PARTITION}=*") if p.is_dir())
     summary.months = len(months)
     new_ids: list[str] = []
     counts = {str(k): int(v) for k, v in (manifest.get("summary", {}).get("months") or {}).items()}
     for batch in month_batches(months, counts):
-        ids, known, events = _load_months(store, folder, batch)
-        new_ids.extend(ids)
-        summary.already_stored += known
-        summary.events += events
-    summary.articles = len(new_ids)
-    if new_ids:
-        changed = group_duplicates(store, new_ids)
-        summary.near_duplicates = sum(1 for a, g in changed.items() if a != g)
-        summary.canonical_events = cluster_events(store, new_ids).clusters
+        files = {name: [f for month in batch for f in _files(folder, name, month)] for name in TABLES}
+        add_loaded(summary, load_files(store, files, summary.run_id), new_ids)
+    group_and_cluster(store, new_ids, summary)
     summary.seconds = time.monotonic() - started
     if new_ids:
         merged = dict(manifest.get("summary", {}), loaded=summary.to_dict(), loaded_at=now_utc().isoformat(timespec="seconds"))
