@@ -91,6 +91,10 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
         return clause_subject(verb.head.head, depth + 1)  # "X is prepared to impose martial law"
     if verb.dep_ == "xcomp" and _children(verb.head, "dobj"):
         return _children(verb.head, "dobj"), "object-control"
+    if verb.dep_ == "conj" and is_passive(verb.head) and _children(verb.head, "nsubjpass"):
+        # "the prime minister has been indicted by the court and will resign": the shared
+        # subject is the passive's, not its agent
+        return _children(verb.head, "nsubjpass"), "inherited"
     if verb.dep_ in _CONTROL_DEPS and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
         found, how = clause_subject(verb.head, depth + 1)
         return found, ("inherited" if found else how)
