@@ -71,6 +71,7 @@ _JOINT_TYPES = {"CONSULT", "AGREE", "COOPERATE"}
 _DEONTIC = TriggerEntry("deontic.request", "must", "verb", "REQUEST", None, None, "100")
 _DOMESTIC = {"COP", "JUD", "GOV"}  # sectors that act at home: their stateless targets share their country
 _WATERS = {"sea", "ocean", "water", "gulf", "bay", "strait", "channel"}  # no country is hit there
+_STATE_BODIES = {None, "GOV", "MIL", "COP", "JUD", "LEG", "SPY"}  # an actor's own means, in an object phrase
 _SOCIETY = {"LAB", "REB", "MIL", "CVL", "OPP", "JRN", "EDU", "MED", "REL", "CRM", "PTY", "SOC", "AGR", "BUS", "REF", "UAF"}
 
 
@@ -270,6 +271,13 @@ class ArticleCoder:
         for tokens in options:
             found = [r for r in self._resolve_or_owner(tokens, ctx, places_own=quad in (1, 3), violent=quad == 4)
                      if not any(r.same_actor(a) for a in actors)]
+            if modifiers:
+                # the actor's own bodies in the phrase are its means: "agreed to an extension of the
+                # mandate of UNIFIL in Lebanon", "announced a withdrawal of Russian troops from Syria"
+                # (a state or an organisation acting itself; "Bosnian Serbs" facing "Moslem forces
+                # in east Bosnia" are one country's two sides)
+                own = {a.code for a in actors if a.code and a.resolution != "demonym"}
+                found = [r for r in found if not r.code or r.code not in own or r.sector not in _STATE_BODIES]
             if modifiers and any(r.code for r in found):
                 found = [r for r in found if r.code or r.resolution == "unresolved-name"]
             if found:
