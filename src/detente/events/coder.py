@@ -44,14 +44,20 @@ from detente.events.dyads import (
 from detente.events.lexicon import Lexicon, TriggerEntry, TriggerMatch, claimed, find_triggers, load_lexicon
 from detente.events.nationality import (
     agency_home,
-    unattributed_act,
     named_countries,
     placed_in_setting,
     setting_country,
     unidentified_in,
     victims_placed,
 )
-from detente.events.roles import Roles, find_roles, object_phrase_levels, on_trigger_line, opposed_parties
+from detente.events.roles import (
+    Roles,
+    find_roles,
+    object_phrase_levels,
+    on_trigger_line,
+    opposed_parties,
+    unattributed_act,
+)
 from detente.events.selection import select
 from detente.nlp import ParsedArticle
 from detente.ontology import Ontology, load_ontology

@@ -39,7 +39,7 @@ _STATE_AGENCIES = frozenset({"COP", "JUD"})
 # where someone is, not where they go or come from ("took her to Russia" says nothing of who
 # the captors are); "of" for "the city of Basra"
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within", "of"})
-_SOCIETY = frozenset({"CVL", "OPP", "REB", "LAB", "PTY", "JRN", "EDU", "MED", "REL", "AGR", "BUS", "REF"})
+_CIVIL_SECTORS = frozenset({"CVL", "OPP", "REB", "LAB", "PTY", "JRN", "EDU", "MED", "REL", "AGR", "BUS", "REF"})
 _CHALLENGERS = frozenset({"REB", "OPP", "CVL"})
 _STATE = frozenset({"GOV", "MIL", "COP", "JUD", "LEG"})
 _POLITICAL = frozenset({"GOV", "LEG", "OPP", "PTY", "JUD", "ELI"})
@@ -83,7 +83,7 @@ def setting_country(places: Sequence[SpacySpan], trigger: Token, triggers: Colle
 
 
 def _names_a_place(root: Token, reporting: Collection[Token]) -> bool:
-    """A place after a preposition of place or movement, or in apposition ("the capital, Kabul");
+    """A place after a preposition of place, or in apposition ("the capital, Kabul");
     not "a border with Bulgaria", and not inside a reporting verb's subject."""
     head = root
     while head.dep_ == "appos":
@@ -133,7 +133,7 @@ def agency_home(actors: Sequence[Entity], recipients: Sequence[Entity]) -> list[
     if actor.sector in _STATE_AGENCIES:
         homes = {r.code for r in recipients if r.code and r.sector in _POLITICAL}
     elif actor.sector == "GOV":  # "President Mwanawasa reneged on his commitment to the Zambian people"
-        homes = {r.code for r in recipients if r.code and r.sector in _SOCIETY}
+        homes = {r.code for r in recipients if r.code and r.sector in _CIVIL_SECTORS}
     elif actor.sector in _CHALLENGERS:
         homes = {r.code for r in recipients if r.code and r.sector in _STATE}
     else:
@@ -154,29 +154,11 @@ def victims_placed(events: list[Event]) -> list[Event]:
     out = []
     for event in events:
         victim = event.recipient
-        if event.quad_code == 4 and victim is not None and not victim.code and victim.sector in _SOCIETY \
+        if event.quad_code == 4 and victim is not None and not victim.code and victim.sector in _CIVIL_SECTORS \
                 and victim.resolution != "unresolved-name":
             victim = replace(victim, code=country, resolution=f"{victim.resolution}+sentence-target")
             event = replace(event, recipient=victim, event_id=make_event_id(
                 event.doc_id, event.text_info.sequence, event.evidence.trigger, event.actor, victim))
         out.append(event)
     return out
-
-
-# nouns for an act of violence or its weapon: as the subject of "killed" they name no perpetrator
-_VIOLENT_NOUNS = frozenset({"attack", "explosion", "blast", "bombing", "bomb", "strike", "airstrike", "shelling",
-                            "raid", "rocket", "missile", "shell", "mortar", "mine", "landmine", "grenade", "fire",
-                            "gunfire", "ambush", "assault", "offensive", "clash", "fighting", "violence", "device"})
-
-
-def unattributed_act(subjects: Sequence[Token]) -> bool:
-    """Is the subject of a violent verb the violence itself ("an explosion killed", "a rocket
-    attack that killed")? Then the act is coded with an unidentified actor, like a passive."""
-    for token in subjects:
-        head = token.head if token.dep_ in ("nsubj", "nsubjpass") and token.tag_ in ("WDT", "WP") else token
-        if token.tag_ in ("WDT", "WP") and token.head.dep_ == "relcl":
-            head = token.head.head  # "the attack that killed": the relative pronoun's noun
-        if head.lemma_.lower() in _VIOLENT_NOUNS:
-            return True
-    return False
 

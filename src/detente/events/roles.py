@@ -13,6 +13,7 @@ of "imposed". The construction that won ends up in the event's ``evidence.rule``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -346,3 +347,20 @@ def on_trigger_line(roles: Roles, trigger: Token, breaks: list[int]) -> Roles:
     roles.recipient_options = [kept for ts in roles.recipient_options if (kept := [t for t in ts if same_line(t)])]
     roles.embedded_options = [kept for ts in roles.embedded_options if (kept := [t for t in ts if same_line(t)])]
     return roles
+
+
+# nouns for an act of violence or its weapon: as the subject of "killed" they name no perpetrator
+_VIOLENT_NOUNS = frozenset({"attack", "explosion", "blast", "bombing", "bomb", "strike", "airstrike", "shelling",
+                            "raid", "rocket", "missile", "shell", "mortar", "mine", "landmine", "grenade", "fire",
+                            "gunfire", "ambush", "assault", "offensive", "clash", "fighting", "violence", "device"})
+
+
+def unattributed_act(subjects: Sequence[Token]) -> bool:
+    """Is the subject of a violent verb the violence itself ("an explosion killed", "a rocket
+    attack that killed")? Then the act is coded with an unidentified actor, like a passive."""
+    for token in subjects:
+        relative = token.tag_ in ("WDT", "WP") and token.head.dep_ == "relcl"
+        head = token.head.head if relative else token  # "the attack that killed": the pronoun's noun
+        if head.lemma_.lower() in _VIOLENT_NOUNS:
+            return True
+    return False
