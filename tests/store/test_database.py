@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from support import make_article, make_event
 
-from detente.records import Article, Failure
+from detente.records import Article, Failure, to_jsonable
 from detente.store import DatabaseLocked, Store, StoredArticle, StoreError, assign_identity, content_hash
 from detente.store.schema import SCHEMA_VERSION
 
@@ -60,6 +60,9 @@ def test_an_article_is_stored_with_its_events_and_actors(store):
     assert sorted(roles) == [("actor", "RUS"), ("actor", "USA"), ("recipient", "RUS"), ("recipient", "UKR")]
     record = json.loads(store.event_records("a1")[0])
     assert record["doc_id"] == "a1" and record["evidence"]["sentence"].startswith("sentence")
+    # the stored record is the event's own JSON form, field for field (dates, enums, nested records)
+    stored = {json.loads(r)["event"]: json.loads(r) for r in store.event_records("a1")}
+    assert stored == {e.event: to_jsonable(e) for e in events}
     assert store.known_article_ids(["a1", "zz"]) == {"a1"}
 
 
