@@ -14,6 +14,19 @@ def test_every_state_has_a_country_row_with_adjectives():
     assert "Moscow" in KB.countries["RUS"].capitals
 
 
+def test_a_one_letter_slip_in_a_country_name_is_read_as_that_country():
+    assert KB.misspelt_country("Afganistan") == "country:AFG"  # a letter left out
+    assert KB.misspelt_country("Isreali") == "demonym:ISR"  # two swapped
+    assert KB.misspelt_country("Venezuala") == "country:VEN"  # one changed
+    assert KB.misspelt_country("Afghanistan") is None  # spelt right: the plain lookup's job
+
+
+def test_names_in_their_own_right_are_no_misspellings():
+    assert KB.misspelt_country("Columbia") is None  # a university, a river, US towns
+    assert KB.misspelt_country("Georgina") is None  # a first name
+    assert KB.misspelt_country("Isreal") is None  # too short to tell a slip from another name
+
+
 def test_roles_change_over_time():
     kerry = KB.person("Kerry")
     assert (kerry.role_on(date(2010, 6, 1)).country, kerry.role_on(date(2010, 6, 1)).sector) == ("USA", "LEG")

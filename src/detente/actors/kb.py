@@ -23,8 +23,14 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from wordfreq import zipf_frequency
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 OVERLAY_ENV = "DETENTE_ACTORS"
+MIN_MISSPELT = 7  # letters in a name before a one-letter slip is read as a misspelling
+COMMON_NAME_ZIPF = 2.5  # wordfreq's Zipf scale: about once per 3 million words of English text
 # Offices ranked so that a person holding two at once is described by the higher one.
 _OFFICE_RANK = ("king", "queen", "emperor", "supreme leader", "president", "prime minister",
                 "chancellor", "premier", "crown prince", "vice president")
@@ -165,6 +171,8 @@ class KnowledgeBase:
     surface: dict[str, list[str]] = field(default_factory=dict)
     # (country, office) → people who held it, for "the US secretary of state"
     office_holders: dict[tuple[str, str], list[Person]] = field(default_factory=dict)
+    _spelling: dict[str, str] | None = None  # country names and adjectives → key, built on first use
+    _misspellings: dict[str, str | None] = field(default_factory=dict)  # form → key, memoised
 
     def _index(self, form: str, key: str) -> None:
         keys = self.surface.setdefault(form, [])
@@ -193,6 +201,36 @@ class KnowledgeBase:
         self.organizations.setdefault(o.name, []).append(o)
         for form in (o.name, *o.aliases):
             self._index(form, f"org:{o.name}")
+
+    def misspelt_country(self, form: str) -> str | None:
+        """The key of the country name or adjective that ``form`` misspells by one letter (left
+        out, added, changed or swapped with its neighbour), when exactly one country fits.
+
+        Wire copy misspells names ("Afganistan", "Ethopia"); an actor lost to a typo loses the
+        event. Only names of ``MIN_MISSPELT`` letters or more are matched: shorter ones lie one
+        letter apart from each other ("Iran", "Iraq"; "Niger", "Nigel"). A form common in English
+        text is a name in its own right, not a slip: "Columbia", "Georgina", "Bolivar".
+
+        >>> load_kb().misspelt_country("Afganistan")                  # doctest: +SKIP
+        'country:AFG'
+        """
+        if len(form) < MIN_MISSPELT or form in self.surface:
+            return None
+        if form not in self._misspellings:
+            self._misspellings[form] = self._closest_country(form)
+        return self._misspellings[form]
+
+    def _closest_country(self, form: str) -> str | None:
+        if zipf_frequency(form, "en") >= COMMON_NAME_ZIPF:
+            return None
+        if self._spelling is None:
+            self._spelling = {f: keys[0] for f, keys in self.surface.items()
+                              if len(f) >= MIN_MISSPELT - 1 and keys[0].startswith(("country:", "demonym:"))}
+        close = process.extract(form, list(self._spelling), scorer=OSA.distance, score_cutoff=1, limit=None)
+        keys = {self._spelling[f] for f, _, _ in close if f[0] == form[0]}
+        if len({k.partition(":")[2] for k in keys}) != 1:
+            return None
+        return min(keys)
 
     def person(self, form: str) -> Person | None:
         for key in self.surface.get(form, ()):

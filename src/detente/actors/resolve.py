@@ -113,7 +113,8 @@ class ActorResolver(MemoryMixin):
             if described is not None and named:
                 return [replace(described, identifier_text=named[0].entity_text, resolution="stated-role")]
             return named or ([described] if described else [])
-        if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"):
+        if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC") or (
+                token.pos_ == "PROPN" and self._misspelt(token, token.text)):  # "Ethopia", which NER missed
             entity = self._named(token, offset)
         else:
             group = self._group_description(token, offset) or self._members(token, offset)
@@ -121,6 +122,15 @@ class ActorResolver(MemoryMixin):
                 return group  # "the two ministers": the last pair, not two unknown ministers
             entity = self._described(token, offset)
         return [entity] if entity else []
+
+    def _misspelt(self, token: Token, text: str) -> list[str]:
+        """A one-word proper noun that misspells a country or its adjective ("Ethopia"). The
+        model often tags such a word as a person's name: no common name is one letter from a
+        country's (``KnowledgeBase.misspelt_country`` leaves out the common ones)."""
+        if not text.isalpha() or not text[0].isupper():
+            return []
+        key = self.kb.misspelt_country(text)
+        return [key] if key else []
 
     def _named(self, token: Token, offset: int) -> Entity | None:
         ent = entity_span(token)
@@ -130,7 +140,7 @@ class ActorResolver(MemoryMixin):
         form = ent.ent_id_ if ent is not None and ent.ent_id_ else text
         stated = self._stated_role(token, offset)
         entity: Entity | None = None
-        keys = self.kb.surface.get(form, ()) or self.kb.surface.get(strip_the(text), ())
+        keys = self.kb.surface.get(form, ()) or self.kb.surface.get(strip_the(text), ()) or self._misspelt(token, text)
         for key in _by_date(keys, self.kb, self.published):
             kind, _, name = key.partition(":")
             if kind == "person":
@@ -296,6 +306,9 @@ class ActorResolver(MemoryMixin):
                 if role is not None and role.country:
                     return role.country, Span(ent.start_char, ent.end_char, ent.text)
                 continue
+            if (ent is None or len(ent) == 1) and mod.dep_ in ("amod", "compound") and mod.text not in self.kb.surface:
+                for key in self._misspelt(mod, mod.text):  # "Isreali troops"
+                    return key.partition(":")[2], Span(mod.idx, mod.idx + len(mod.text), mod.text)
             if ent is None or ent.label_ not in ("GPE", "NORP", "ORG", "LOC", "FAC") or regional(mod):
                 continue
             form = ent.ent_id_ or ent.text

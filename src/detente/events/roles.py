@@ -124,7 +124,7 @@ def _recipient_options(trigger: Token, spec: tuple[str, ...], passive: bool) -> 
     content: list[Token] = []
     for source in spec:
         if source == "dobj":
-            options.append(_children(trigger, "nsubjpass") if passive else _children(trigger, "dobj"))
+            options.append(_children(trigger, "nsubjpass") if passive else _children(trigger, "dobj") or _shifted_object(trigger))
         elif source == "dative":
             options.append([o for d in _children(trigger, "dative") for o in (_children(d, "pobj") or [d])])
         elif source == "xobj":  # "refused to extradite X to Britain": X, then Britain
@@ -144,6 +144,12 @@ def _recipient_options(trigger: Token, spec: tuple[str, ...], passive: bool) -> 
             for obj in objects:
                 options.append(_prep_objects(obj, {source}))
     return [o for o in options if o], content
+
+
+def _shifted_object(verb: Token) -> list[Token]:
+    """The object moved past an "as" phrase, which the parser hangs on that phrase as an
+    apposition: "denounced as an ugly crime *Serbia's suppression* of the unrest"."""
+    return [a for p in _children(verb, "prep") if p.lower_ == "as" for o in _children(p, "pobj") for a in _children(o, "appos")]
 
 
 def _embedded_options(verb: Token, depth: int = 0) -> list[list[Token]]:

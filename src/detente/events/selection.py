@@ -85,8 +85,25 @@ def select(matches: list[TriggerMatch], lexicon: Lexicon, quad: Callable[[str], 
             dropped.add(match.token.i if same_way or named or own_object else governing.token.i)
         elif is_background(match.token):
             dropped.add(match.token.i)
+    dropped |= _restated_purposes(matches, by_index)
     kept = [m for m in matches if m.token.i not in dropped]
     return [refusal(m, by_index, quad) for m in kept]
+
+
+def _restated_purposes(matches: list[TriggerMatch], by_index: dict[int, TriggerMatch]) -> set[int]:
+    """Purpose clauses that restate their verb's event: "summoned Niger's ambassador to complain"
+    is one protest, the summons. Read as object control, the clause would make the ambassador the
+    complainant, so it is dropped when it has the same event type and the verb has an object."""
+    restated = set()
+    for match in matches:
+        if match.entry.pos == "noun" or not any(c.dep_ == "dobj" for c in match.token.children):
+            continue
+        for clause in match.token.children:
+            inner = by_index.get(clause.i)
+            if clause.dep_ == "xcomp" and inner is not None and inner.entry.event == match.entry.event \
+                    and not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+                restated.add(clause.i)
+    return restated
 
 
 _NEGATIONS = {"not", "never", "n't"}
