@@ -50,6 +50,7 @@ class MemoryMixin:
     history: list[Mention]
     groups: list[Group]
     sentence: int
+    reporting_verbs: frozenset[str]
 
     def _group_description(self, token: Token, offset: int) -> list[Entity]:
         """ "the two countries", "both sides", "the sides": the latest group of actors."""
@@ -74,7 +75,7 @@ class MemoryMixin:
         kind = _PERSONAL.get(lower)
         here = offset + token.idx
         if kind == "person":
-            cataphor = self._cataphora(token, offset)
+            cataphor = self._cataphora(token, offset) or self._reporter(token, offset)
             if cataphor:
                 return cataphor
             found = self._antecedent(here, lambda m: m.is_person)
@@ -104,6 +105,24 @@ class MemoryMixin:
         return (self._antecedent(here, lambda m: thing(m) and m.subject and m.sentence == self.sentence)
                 or self._antecedent(here, lambda m: thing(m) and m.subject and self.sentence - m.sentence == 1)
                 or self._antecedent(here, lambda m: thing(m) and self.sentence - m.sentence <= 1))
+
+    def _reporter(self, token: Token, offset: int) -> list[Entity]:
+        """ "Katsav refused to meet the king, saying he would only welcome him in Jerusalem": the
+        subject of a clause a person reports is that person, not the nearer name. Someone else's
+        pronoun ("him") and a report by a thing ("the ministry said he") keep the usual search."""
+        if token.dep_ != "nsubj" or token.head.dep_ != "ccomp":
+            return []
+        verb = token.head.head
+        if verb.lemma_.lower() not in self.reporting_verbs:
+            return []
+        reporters = [c for c in verb.children if c.dep_ == "nsubj"]
+        if not reporters and (verb.dep_ == "conj" or (verb.dep_ == "advcl" and verb.tag_ == "VBG")):
+            reporters = [c for c in verb.head.children if c.dep_ == "nsubj"]  # "..., saying he would"
+        if len(reporters) != 1 or reporters[0].ent_type_ != "PERSON":
+            return []
+        found = [e for e in self._resolve_head(reporters[0], offset, None) if e.identifier_text or e.code]
+        here = Span(offset + token.idx, offset + token.idx + len(token.text), token.text)
+        return [replace(e, entity_text=token.text, span=here, resolution="pronoun") for e in found[:1]]
 
     def _cataphora(self, token: Token, offset: int) -> list[Entity]:
         """ "In his talks with Lavrov, Kerry said ...": a possessive in a phrase fronted before

@@ -64,6 +64,7 @@ class ActorResolver(MemoryMixin):
     groups: list[Group] = field(default_factory=list)
     sentence: int = 0
     place_hint: frozenset[str] = frozenset()  # countries the current sentence names (resolve_place)
+    reporting_verbs: frozenset[str] = frozenset()  # "say", "tell": whose reports bind "he" (coref)
 
     # ------------------------------------------------------------------ entry points
     def resolve(self, token: Token, offset: int, speaker: list[Entity] | None = None) -> list[Entity]:

@@ -110,7 +110,7 @@ class ArticleCoder:
     contents: dict[str, list[Entity]] = field(default_factory=dict)  # event_id → persons in its content
 
     def __post_init__(self) -> None:
-        self.resolver = ActorResolver(self.kb, self.parsed.article.published)
+        self.resolver = ActorResolver(self.kb, self.parsed.article.published, reporting_verbs=self.lexicon.reporting_verbs)
 
     # ------------------------------------------------------------------ driver
     def run(self) -> list[Event]:

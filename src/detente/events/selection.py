@@ -85,23 +85,34 @@ def select(matches: list[TriggerMatch], lexicon: Lexicon, quad: Callable[[str], 
             dropped.add(match.token.i if same_way or named or own_object else governing.token.i)
         elif is_background(match.token):
             dropped.add(match.token.i)
-    dropped |= _restated_purposes(matches, by_index)
+    dropped |= _restated_purposes(matches, by_index, lexicon)
     kept = [m for m in matches if m.token.i not in dropped]
     return [refusal(m, by_index, quad) for m in kept]
 
 
-def _restated_purposes(matches: list[TriggerMatch], by_index: dict[int, TriggerMatch]) -> set[int]:
-    """Purpose clauses that restate their verb's event: "summoned Niger's ambassador to complain"
-    is one protest, the summons. Read as object control, the clause would make the ambassador the
-    complainant, so it is dropped when it has the same event type and the verb has an object."""
+def _restated_purposes(matches: list[TriggerMatch], by_index: dict[int, TriggerMatch], lexicon: Lexicon) -> set[int]:
+    """Purpose clauses that restate their verb's event, or state what a protest demands.
+
+    "summoned Niger's ambassador to complain" is one protest, the summons: read as object
+    control, the clause would make the ambassador the complainant. "began a hunger strike to
+    demand the return of their land" is one protest whose demand is its content, as CAMEO's
+    "demonstrate for" codes say.
+    """
     restated = set()
     for match in matches:
-        if match.entry.pos == "noun" or not any(c.dep_ == "dobj" for c in match.token.children):
-            continue
-        for clause in match.token.children:
+        token = match.token
+        # a nominal trigger's purpose clause hangs on its light verb: "began a strike to demand"
+        holder = (governing_light_verb(token, lexicon) if match.entry.pos == "noun" else None) or token
+        for clause in holder.children:
             inner = by_index.get(clause.i)
-            if clause.dep_ == "xcomp" and inner is not None and inner.entry.event == match.entry.event \
-                    and not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+            if inner is None or clause.dep_ not in ("xcomp", "advcl") or inner is match \
+                    or any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+                continue
+            purpose = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+            if match.entry.event == "PROTEST" and inner.entry.event == "REQUEST" and purpose:
+                restated.add(clause.i)
+            elif match.entry.pos != "noun" and clause.dep_ == "xcomp" and inner.entry.event == match.entry.event \
+                    and any(c.dep_ == "dobj" for c in token.children):
                 restated.add(clause.i)
     return restated
 
