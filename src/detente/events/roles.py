@@ -22,6 +22,9 @@ from detente.events.lexicon import Lexicon, TriggerMatch, governing_light_verb
 
 _SUBJECTS = ("nsubj", "csubj")
 _CONTROL_DEPS = ("xcomp", "conj", "advcl", "ccomp")
+# prepositions whose gerund shares the main clause's subject and is asserted with it; not
+# "without" ("left without meeting the minister" did not meet him)
+_GERUND_PREPS = {"by", "after", "before", "while", "upon", "on", "since", "in"}
 _NOMINAL_ACTOR_PREPS = ("by", "of", "from")
 _XCOMP_RECIPIENT_PREPS = {"to", "with", "on", "against", "from", "into"}
 
@@ -85,7 +88,7 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
     if is_passive(verb):
         agents = _prep_objects(verb, {"by"})
         return (agents, "passive-agent") if agents else ([], "passive-no-agent")
-    subjects = _children(verb, *_SUBJECTS)
+    subjects = _children(verb, *_SUBJECTS) or _misattached_subject(verb)
     if subjects:
         return subjects, "active"
     if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.dep_ == "acomp":
@@ -101,9 +104,23 @@ def clause_subject(verb: Token, depth: int = 0) -> tuple[list[Token], str]:
         return found, ("inherited" if found else how)
     if verb.dep_ == "acomp" and verb.head.pos_ in ("VERB", "AUX"):  # "X is ready to ..."
         return clause_subject(verb.head, depth + 1)
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.lower_ in _GERUND_PREPS \
+            and verb.head.head.pos_ in ("VERB", "AUX"):
+        # "Japan responded by sending warships", "after meeting the minister, Lavrov flew on"
+        found, how = clause_subject(verb.head.head, depth + 1)
+        return found, ("inherited" if found else how)
     if verb.dep_ == "acl" and verb.head.lemma_.lower() in _ACT_NOUNS:
         return _act_owner(verb.head)
     return [], "none"
+
+
+def _misattached_subject(verb: Token) -> list[Token]:
+    """ "USAID provided shelter to ...": a name opening the sentence that the parser hung on the
+    verb as an adverb is the main verb's subject."""
+    if verb.dep_ != "ROOT":
+        return []
+    return [c for c in verb.children if c.dep_ in ("advmod", "npadvmod") and c.i < verb.i and c.pos_ in ("PROPN", "ADV")
+            and c.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") and c.i == verb.sent.start and c.text[:1].isupper()][:1]
 
 
 def _act_owner(noun: Token) -> tuple[list[Token], str]:
