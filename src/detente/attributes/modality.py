@@ -24,6 +24,7 @@ from detente.records import Modality
 
 _COMPLEMENTS = ("xcomp", "ccomp", "acl", "pcomp", "advcl", "conj", "pobj", "prep", "dobj", "attr", "acomp", "oprd")
 _MAX_CLIMB = 8
+_AWAITED_MARKS = {"until", "till", "once", "before"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class ModalityCues:
     intention_verbs: frozenset[str]
     attempt_verbs: frozenset[str]
     intention_adjectives: frozenset[str]
+    ability_adjectives: frozenset[str]
     speculation_nouns: frozenset[str]
     conditional_marks: frozenset[str]
     alleged_adverbs: frozenset[str]
@@ -150,10 +152,17 @@ def modality_of(
                 return Modality.ALLEGED, lemma
         if parent.pos_ == "ADJ" and rel == "xcomp" and lemma in cues.intention_adjectives:
             return Modality.FUTURE, lemma  # "is prepared to impose martial law"
+        if parent.pos_ == "ADJ" and rel in ("xcomp", "prep") and lemma in cues.ability_adjectives:
+            return Modality.SPECULATIVE, lemma  # "hackers capable of launching attacks"
         if parent.pos_ == "NOUN" and lemma in cues.speculation_nouns and rel in ("acl", "ccomp", "prep", "pcomp", "pobj"):
             return Modality.SPECULATIVE, lemma
         if rel in ("xcomp", "ccomp", "acl", "advcl"):
             found = _own_clause(parent, cues)
+            mark = next((c.lower_ for c in node.children if c.dep_ == "mark" and c.lower_ in _AWAITED_MARKS), None)
+            if rel == "advcl" and mark and found and found[0] in (Modality.NEGATED, Modality.FUTURE):
+                # "will not lift the ban until Warsaw provides guarantees": the awaited act is a
+                # condition, neither refused nor promised
+                return Modality.SPECULATIVE, mark
             if found and found[0] is not Modality.ALLEGED:
                 return found
         node = parent
