@@ -19,7 +19,7 @@ from importlib import resources
 import yaml
 from spacy.tokens import Token
 
-from detente.events.lexicon import TriggerEntry
+from detente.events.lexicon import TriggerEntry, claimed
 from detente.records import Modality
 
 _COMPLEMENTS = ("xcomp", "ccomp", "acl", "pcomp", "advcl", "conj", "pobj", "prep", "dobj", "attr", "acomp", "oprd")
@@ -44,6 +44,7 @@ class ModalityCues:
     conditional_marks: frozenset[str]
     alleged_adverbs: frozenset[str]
     alleged_verbs: frozenset[str]
+    allegation_nouns: frozenset[str]
 
 
 @functools.cache
@@ -132,6 +133,8 @@ def modality_of(
         if parent.pos_ in ("VERB", "AUX"):
             if rel == "ccomp" and lemma in cues.denying_verbs:
                 return Modality.NEGATED, lemma  # "denied it had carried out any strike"
+            if rel == "ccomp" and lemma == "claim" and not claimed(node):
+                return Modality.ALLEGED, lemma  # "Syria claimed Israel had attacked": an allegation
             if lemma in reporting_verbs:
                 break  # "X said Y attacked Z": the report does not change Y's act
             if rel == "xcomp" and lemma in cues.negating_verbs:
@@ -156,6 +159,8 @@ def modality_of(
             return Modality.SPECULATIVE, lemma  # "hackers capable of launching attacks"
         if parent.pos_ == "NOUN" and lemma in cues.speculation_nouns and rel in ("acl", "ccomp", "prep", "pcomp", "pobj"):
             return Modality.SPECULATIVE, lemma
+        if parent.pos_ == "NOUN" and lemma in cues.allegation_nouns and rel in ("acl", "ccomp"):
+            return Modality.ALLEGED, lemma  # "denied charges that it tortured a priest", "reports that jets bombed"
         if rel in ("xcomp", "ccomp", "acl", "advcl"):
             found = _own_clause(parent, cues)
             mark = next((c.lower_ for c in node.children if c.dep_ == "mark" and c.lower_ in _AWAITED_MARKS), None)

@@ -398,7 +398,7 @@ class ArticleCoder:
                 recipients, recipient_note = [implied], "/implied-recipient"
         if not actors and not recipients:
             return []
-        if entry.pos == "noun" and claimed(trigger):
+        if claimed(trigger):
             # "X claimed responsibility for the attack": the attack, X's; CAMEO codes the claim (015)
             entry = replace(entry, cameo="015")
             construction += "/claimed"

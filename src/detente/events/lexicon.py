@@ -160,7 +160,7 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
                 reciprocal=bool(raw.get("reciprocal")), governed=bool(raw.get("governed")),
                 plural=bool(raw.get("plural")), embeds=raw.get("embeds"),
                 actor_sector=raw.get("actor_sector"), example=raw.get("example"),
-                transitive=bool(raw.get("transitive")), unless_object=_tuple(raw.get("unless_object"), where),
+                transitive=bool(raw.get("transitive")), unless_object=_words(raw.get("unless_object"), vocabularies, where),
                 actor_words=_tuple(raw.get("actor_words"), where), governor=_tuple(raw.get("governor"), where),
                 untargeted=untargeted, by_armed=by_armed,
             )
@@ -245,10 +245,23 @@ def governing_light_verb(token: Token, lexicon: Lexicon) -> Token | None:
     return None
 
 
-def claimed(noun: Token) -> bool:
-    """ "claimed responsibility for the attack": the act is reported through the actor's claim."""
-    return noun.lemma_.lower() in _CLAIM_NOUNS or (
-        noun.dep_ == "pobj" and noun.head.lemma_ == "for" and noun.head.head.lemma_.lower() in _CLAIM_NOUNS)
+def claimed(trigger: Token) -> bool:
+    """ "claimed responsibility for the attack", "the Houthis claimed they had attacked the
+    airport": the act is reported through its actor's own claim. A claim about someone else's
+    act ("Syria claimed Israel had attacked") is not one."""
+    if trigger.pos_ == "VERB":
+        claim = trigger.head
+        if trigger.dep_ != "ccomp" or claim.lemma_.lower() != "claim":
+            return False
+        doer = next((c for c in trigger.children if c.dep_ == "nsubj"), None)
+        claimant = next((c for c in claim.children if c.dep_ == "nsubj"), None)
+        return doer is not None and claimant is not None and (
+            doer.lower_ in _SELF_PRONOUNS or doer.lemma_.lower() == claimant.lemma_.lower())
+    return trigger.lemma_.lower() in _CLAIM_NOUNS or (
+        trigger.dep_ == "pobj" and trigger.head.lemma_ == "for" and trigger.head.head.lemma_.lower() in _CLAIM_NOUNS)
+
+
+_SELF_PRONOUNS = {"it", "they", "we", "he", "she"}
 
 
 def _preps(token: Token) -> set[str]:
@@ -298,12 +311,11 @@ def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
                     for p in o.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"}
         if not objects & set(entry.object):
             return False
-    if entry.transitive or entry.unless_object:
-        direct = _child_lemmas(token, ("dobj",))
-        if entry.transitive and not direct:
-            return False
-        if direct & set(entry.unless_object):
-            return False
+    if entry.transitive and not _child_lemmas(token, ("dobj",)):
+        return False
+    # "released a statement", "declined to comment": the object, or the infinitive's verb
+    if entry.unless_object and _child_lemmas(token, ("dobj", "xcomp")) & set(entry.unless_object):
+        return False
     if entry.modifier and not (_child_lemmas(token, ("compound", "amod", "nmod")) & set(entry.modifier)):
         return False
     if entry.plural and token.tag_ not in ("NNS", "NNPS"):
