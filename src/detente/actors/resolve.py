@@ -122,7 +122,24 @@ class ActorResolver(MemoryMixin):
             if group:
                 return group  # "the two ministers": the last pair, not two unknown ministers
             entity = self._described(token, offset)
+            if entity is not None and entity.code:
+                return [entity, *self._coordinated_nationalities(token, entity)]
         return [entity] if entity else []
+
+    def _coordinated_nationalities(self, token: Token, entity: Entity) -> list[Entity]:
+        """ "British and French troops", "US and Iraqi forces": one actor per country named in a
+        coordinated modifier of a plural noun, each with the noun's sector."""
+        if token.tag_ not in ("NNS", "NNPS"):
+            return []
+        out = []
+        for mod in (c for c in token.children if c.dep_ in ("amod", "compound", "nmod")):
+            for other in (c for c in mod.children if c.dep_ == "conj"):
+                key = next((k for k in self.kb.surface.get(other.text, ()) if k.startswith(("demonym:", "country:"))), None)
+                code = key.partition(":")[2] if key else None
+                if code and code != entity.code and all(e.code != code for e in out):
+                    span = Span(entity.span.start, entity.span.end, entity.span.text) if entity.span else None
+                    out.append(replace(entity, code=code, span=span, resolution="coordinated-nationality"))
+        return out
 
     def _misspelt(self, token: Token, text: str) -> list[str]:
         """A one-word proper noun that misspells a country or its adjective ("Ethopia"). The
