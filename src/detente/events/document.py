@@ -1,8 +1,8 @@
 """Passes over a coded sentence or article that add what one trigger alone cannot say.
 
 * Announcements: an actor announcing its own future act has made a commitment (AGREE) or a
-  threat (THREATEN), or, for a retreat, a concession (CONCEDE); announcing that it will not do a
-  cooperative act is a refusal (REJECT).
+  threat (THREATEN), or, for a withdrawal or a concession, a concession (CONCEDE); announcing
+  that it will not do a cooperative act is a refusal (REJECT).
   This is PLOVER's folding of CAMEO's "express intent to ..." codes (``data/intents.yaml``).
 * Implicit recipients: a call for, or refusal of, someone's release is addressed to whoever
   holds them, the actor of an earlier coercive event against that person in the article.
@@ -55,11 +55,15 @@ def announcements(events: list[Event], modality: Modality, cue: str | None, clau
             continue  # "will agree" is already a commitment, "will threaten" a threat
         new_type = kind or table["intent_type"].get(event.event) or (
             "AGREE" if ontology.quad(event.event) in (1, 2) else "THREATEN")
+        cameo = codes[event.event]
+        by_cameo = next((v for k, v in table["intent_by_cameo"].items() if (event.cameo or "").startswith(k)), None)
+        if kind is None and by_cameo is not None:
+            new_type, cameo = by_cameo  # "said they will release the hostages": CAMEO 0353, AGREE
         derived.append(replace(
             event,
             event_id=make_event_id(event.doc_id, event.text_info.sequence, event.evidence.trigger, event.actor,
                                    event.recipient) + f"-{new_type[:3].lower()}",
-            event=new_type, mode=None, cameo=codes[event.event], modality=Modality.ASSERTED,
+            event=new_type, mode=None, cameo=cameo, modality=Modality.ASSERTED,
             quad_code=ontology.quad(new_type), event_scale=ontology.intensity(new_type),
             date=EventDate(published.isoformat(), Granularity.DAY, "publication") if published else None,
             evidence=replace(event.evidence, rule=f"{event.evidence.rule}/announced-{event.event.lower()}"),
