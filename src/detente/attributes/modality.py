@@ -91,10 +91,12 @@ def _reported(clause: Token, reporting_verbs: frozenset[str]) -> bool:
     return False
 
 
-def future_aux_in_clause(token: Token, cues: ModalityCues | None = None) -> bool:
-    """Whether the clause headed by ``token`` has a future auxiliary ("will not accept")."""
+def refusal_aux_in_clause(token: Token, cues: ModalityCues | None = None) -> bool:
+    """Whether the clause headed by ``token`` has an auxiliary that makes its negation a refusal:
+    future ("will not accept", "would not") or present ability ("cannot accept", "can't")."""
     cues = cues or load_cues()
-    return any(c.dep_ == "aux" and (c.lower_ in cues.future_aux or c.lower_ == "would") for c in token.children)
+    return any(c.dep_ == "aux" and (c.lower_ in cues.future_aux or c.lower_ in ("would", "can", "ca"))
+               for c in token.children)
 
 
 def modality_of(
@@ -126,7 +128,9 @@ def modality_of(
         lemma = parent.lemma_.lower()
         if rel not in _COMPLEMENTS:
             break
-        if parent.i in triggers and parent.i != trigger.i and rel in ("xcomp", "ccomp", "acl", "pobj", "prep", "dobj", "pcomp"):
+        infinitive = rel == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+        if parent.i in triggers and parent.i != trigger.i and (
+                rel in ("xcomp", "ccomp", "acl", "pobj", "prep", "dobj", "pcomp") or infinitive):
             embeds = triggers[parent.i].embeds
             if embeds:
                 return Modality(embeds), lemma
@@ -148,7 +152,6 @@ def modality_of(
                 node = parent
                 continue
             # "vowed to fight" (the parser sometimes makes the infinitive an adverbial clause)
-            infinitive = rel == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
             if (rel in ("xcomp", "ccomp") or infinitive) and lemma in cues.intention_verbs:
                 return Modality.FUTURE, lemma
             if rel in ("xcomp", "ccomp", "prep", "pcomp") and lemma in cues.alleged_verbs:

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Token
 
-from detente.attributes.modality import future_aux_in_clause
+from detente.attributes.modality import refusal_aux_in_clause
 from detente.ontology import Ontology
 from detente.records import Entity, Event, EventDate, Granularity, Modality, make_event_id
 
@@ -45,7 +45,7 @@ def announcements(events: list[Event], modality: Modality, cue: str | None, clau
         kind, codes = None, table["intent"]
     elif modality is Modality.SPECULATIVE and cue in table["conditional_cues"] and _conditioned(clause, table):
         kind, codes = None, table["intent"]
-    elif modality is Modality.NEGATED and future_aux_in_clause(clause):
+    elif modality is Modality.NEGATED and refusal_aux_in_clause(clause):
         kind, codes = "REJECT", table["refusal"]
     else:
         return []

@@ -141,7 +141,8 @@ def _recipient_options(trigger: Token, spec: tuple[str, ...], passive: bool) -> 
     content: list[Token] = []
     for source in spec:
         if source == "dobj":
-            options.append(_children(trigger, "nsubjpass") if passive else _children(trigger, "dobj") or _shifted_object(trigger))
+            options.append(_children(trigger, "nsubjpass") if passive
+                           else _children(trigger, "dobj") or _shifted_object(trigger) or _shared_object(trigger))
         elif source == "dative":
             options.append([o for d in _children(trigger, "dative") for o in (_children(d, "pobj") or [d])])
         elif source == "xobj":  # "refused to extradite X to Britain": X, then Britain
@@ -161,6 +162,15 @@ def _recipient_options(trigger: Token, spec: tuple[str, ...], passive: bool) -> 
             for obj in objects:
                 options.append(_prep_objects(obj, {source}))
     return [o for o in options if o], content
+
+
+def _shared_object(verb: Token) -> list[Token]:
+    """ "rejected and condemned the Israeli decision": the object of the next conjoined verb,
+    when that verb has no subject of its own, is this verb's too."""
+    if _children(verb, "xcomp", "ccomp", "dobj", "dative", "prep", "attr", "oprd"):
+        return []  # "refused to deploy troops and urged its citizens to leave": a complement of its own
+    return [o for c in _children(verb, "conj") if c.pos_ == "VERB" and not _children(c, *_SUBJECTS)
+            for o in _children(c, "dobj")]
 
 
 def _shifted_object(verb: Token) -> list[Token]:
@@ -186,7 +196,9 @@ def _embedded_options(verb: Token, depth: int = 0) -> list[list[Token]]:
     for clause in clauses:
         if clause.pos_ not in ("VERB", "AUX"):
             continue
-        options.append(_children(clause, "nsubj", "nsubjpass") if clause.dep_ in ("ccomp", "acl") else [])
+        # "demanded that the US cancel", "a deadline *for Iran* to accept the terms"
+        own_subject = clause.dep_ in ("ccomp", "acl") or any(m.dep_ == "mark" and m.lower_ == "for" for m in clause.children)
+        options.append(_children(clause, "nsubj", "nsubjpass") if own_subject else [])
         # not "its troops" in "pledged to withdraw its troops from Georgia": the actor's own
         options.append([o for o in _children(clause, "dobj", "dative") if not _own(o)])
         options.append(_prep_objects(clause, _XCOMP_RECIPIENT_PREPS))
