@@ -71,6 +71,7 @@ class TriggerEntry:
     unless_object: tuple[str, ...] = ()
     actor_words: tuple[str, ...] = ()
     governor: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()  # the trigger's own phrase names one of these lemmas
     untargeted: tuple[str, str | None, str | None] | None = None  # (event, mode, cameo) without a recipient
     by_armed: tuple[str, str | None, str | None] | None = None  # (event, mode, cameo) when armed forces act
     example: str | None = None
@@ -162,6 +163,7 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
                 actor_sector=raw.get("actor_sector"), example=raw.get("example"),
                 transitive=bool(raw.get("transitive")), unless_object=_words(raw.get("unless_object"), vocabularies, where),
                 actor_words=_tuple(raw.get("actor_words"), where), governor=_tuple(raw.get("governor"), where),
+                mentions=_tuple(raw.get("mentions"), where),
                 untargeted=untargeted, by_armed=by_armed,
             )
         )
@@ -180,7 +182,7 @@ def parse_lexicon(data: object, source: str) -> Lexicon:
     for candidates in lexicon.by_lemma.values():
         # Constrained entries first: "air strike" and "hunger strike" before a plain "strike".
         candidates.sort(key=lambda e: -(bool(e.prep) + bool(e.object) + bool(e.modifier) + bool(e.transitive)
-                                        + bool(e.actor_words) + bool(e.governor)))
+                                        + bool(e.actor_words) + bool(e.governor) + bool(e.mentions)))
     return lexicon
 
 
@@ -243,6 +245,23 @@ def governing_light_verb(token: Token, lexicon: Lexicon) -> Token | None:
             and node.head.head.pos_ == "VERB" and node.head.head.lemma_.lower() in lexicon.light_verbs):
         return node.head.head  # "went on strike", "stepped up cooperation"
     return None
+
+
+_OTHER_CLAUSES = {"relcl", "ccomp", "advcl", "conj", "parataxis"}
+
+
+def _own_phrase_lemmas(token: Token) -> set[str]:
+    """Lemmas of the trigger's phrase without the clauses hanging from it: "sent troops to the
+    UN peacekeeping force" names peacekeeping; "sent troops to Syria, where peacekeepers serve"
+    does not."""
+    out, stack = set(), list(token.children)
+    while stack:
+        node = stack.pop()
+        if node.dep_ in _OTHER_CLAUSES:
+            continue
+        out.add(node.lemma_.lower())
+        stack.extend(node.children)
+    return out
 
 
 def claimed(trigger: Token) -> bool:
@@ -317,6 +336,8 @@ def _fits(entry: TriggerEntry, token: Token, lexicon: Lexicon) -> bool:
     if entry.unless_object and _child_lemmas(token, ("dobj", "xcomp")) & set(entry.unless_object):
         return False
     if entry.modifier and not (_child_lemmas(token, ("compound", "amod", "nmod")) & set(entry.modifier)):
+        return False
+    if entry.mentions and not (_own_phrase_lemmas(token) & set(entry.mentions)):
         return False
     if entry.plural and token.tag_ not in ("NNS", "NNPS"):
         return False

@@ -1,14 +1,18 @@
 """Which of a sentence's triggers report an event of their own.
 
-Two kinds of trigger are mentions of an event already coded, or of no event:
+Some triggers are mentions of an event already coded, or of no event:
 
 * a nominal trigger that is the object of a verb that is itself a trigger ("signed an
   *agreement*", "refused *talks*"): the verb says what happened;
+* a participle naming an actor's backers ("forces *backed* by Russian warplanes"): a
+  description of the actor, as "Russian-backed" is;
 * a nominal trigger in a temporal or causal adjunct, with no participants or date of its own
   ("*following* the invasion", "*in the wake of* the attacks", "*during* a summit"): background
   to the sentence's event, often years old. Counting it would add an event dated at the
   article's publication. With its own participants or date it stays: "during Kerry's meeting
   with Putin", "after talks in the Kremlin on March 24".
+
+Purpose clauses that restate their verb's event are part of it (``_restated_purposes``).
 
 >>> [m.token.text for m in select(matches, lexicon)]      # doctest: +SKIP
 ['signed']
@@ -71,6 +75,8 @@ def select(matches: list[TriggerMatch], lexicon: Lexicon, quad: Callable[[str], 
     by_index = {m.token.i: m for m in matches}
     dropped: set[int] = set()
     for match in matches:
+        if match.entry.event == "SUPPORT" and _describes_backing(match.token):
+            dropped.add(match.token.i)
         if match.entry.pos != "noun":
             continue
         verb = governing_light_verb(match.token, lexicon)
@@ -88,6 +94,13 @@ def select(matches: list[TriggerMatch], lexicon: Lexicon, quad: Callable[[str], 
     dropped |= _restated_purposes(matches, by_index, lexicon)
     kept = [m for m in matches if m.token.i not in dropped]
     return [refusal(m, by_index, quad) for m in kept]
+
+
+def _describes_backing(verb: Token) -> bool:
+    """ "government forces backed by Russian warplanes", "militias supported by Iran": a
+    participle naming an actor's backers describes the actor, as "Russian-backed" does; the
+    sentence reports something else."""
+    return verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN")
 
 
 def _restated_purposes(matches: list[TriggerMatch], by_index: dict[int, TriggerMatch], lexicon: Lexicon) -> set[int]:
