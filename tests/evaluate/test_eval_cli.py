@@ -68,3 +68,14 @@ def test_malformed_gold_is_named(tmp_path):
     bad.write_text('{"id": "x", "text": "y", "quad": 9}\n')
     result = run(str(bad))
     assert result.returncode == 1 and "bad.jsonl:1: quad must be 0–4" in result.stderr
+
+
+def test_records_sharing_an_id_are_scored_apart(tmp_path):
+    # the second record must not lend its events to the first (nor take the first's)
+    twins = [dict(PLOVER[1], id="same"), dict(PLOVER[2], id="same")]
+    gold = tmp_path / "twins.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in twins))
+    report = json.loads(run(str(gold), "--json").stdout)
+    assert report["records"] == 2
+    assert report["metrics"]["type_precision"]["value"] == 1.0  # COERCE coded once, for its own record
+    assert report["metrics"]["type_recall"]["value"] == 0.5  # the Oslo weather codes no CONSULT

@@ -28,7 +28,7 @@ from detente.evaluate.metrics import (
     unique_dyads,
 )
 from detente.ontology import load_ontology
-from detente.records import Article, Event, Failure, Modality
+from detente.records import Article, Event, Modality
 
 __all__ = ["EvalReport", "GoldError", "Figure", "evaluate", "read_gold"]
 
@@ -60,19 +60,20 @@ class EvalReport:
     errors: list[Disagreement] = field(default_factory=list)
 
 
-def _code_records(records: Sequence[GoldRecord]) -> dict[str, list[Event]]:
+def _code_records(records: Sequence[GoldRecord]) -> list[list[Event]]:
+    """Each record's asserted events, in record order. Records are told apart by position, not
+    by id: a gold file may give two records one id (the PLOVER dev set does)."""
     from datetime import date
 
     from detente.pipeline import CodedArticle, code_articles
 
-    articles = [Article(r.id, r.text, published=date.fromisoformat(r.published) if r.published else None,
-                        published_from="caller" if r.published else None) for r in records]
-    out: dict[str, list[Event]] = {r.id: [] for r in records}
+    articles = [Article(f"{r.id}#{i}", r.text, published=date.fromisoformat(r.published) if r.published else None,
+                        published_from="caller" if r.published else None) for i, r in enumerate(records)]
+    position = {a.doc_id: i for i, a in enumerate(articles)}
+    out: list[list[Event]] = [[] for _ in records]
     for result in code_articles(articles):
         if isinstance(result, CodedArticle):
-            out[result.article.doc_id] = [e for e in result.events if e.modality is Modality.ASSERTED]
-        elif isinstance(result, Failure):
-            out.setdefault(result.where, [])
+            out[position[result.article.doc_id]] = [e for e in result.events if e.modality is Modality.ASSERTED]
     return out
 
 
@@ -88,8 +89,8 @@ def _sum_counts(scores: Sequence[PloverScore], pick: Callable[[PloverScore], Cou
     return total
 
 
-def _plover_report(report: EvalReport, records: Sequence[GoldRecord], coded: dict[str, list[Event]]) -> None:
-    scores = [score_plover(coded[r.id], r.events) for r in records]
+def _plover_report(report: EvalReport, records: Sequence[GoldRecord], coded: list[list[Event]]) -> None:
+    scores = [score_plover(events, r.events) for r, events in zip(records, coded, strict=True)]
 
     def type_counts(ss: Sequence[PloverScore]) -> Counts:
         return _sum_counts(ss, lambda s: sum(s.types.values(), Counts()))
@@ -110,19 +111,19 @@ def _plover_report(report: EvalReport, records: Sequence[GoldRecord], coded: dic
         c = _sum_counts(scores, lambda s: s.types.get(event_type, Counts()))
         p, r, f = prf(c)
         report.per_type[event_type] = (p, r, f, c.tp + c.fn)
-    for record, score in zip(records, scores, strict=True):
+    for record, score, events in zip(records, scores, coded, strict=True):
         badness = score.events.fp + score.events.fn
         if badness:
             gold = "; ".join(f"{g.type} {'+'.join(a.country or a.sector or '?' for a in g.sources)}"
                              f"→{'+'.join(a.country or a.sector or '?' for a in g.targets) or '-'}" for g in record.events)
-            report.errors.append(Disagreement(record, gold, unique_dyads(coded[record.id]), badness))
+            report.errors.append(Disagreement(record, gold, unique_dyads(events), badness))
 
 
-def _quad_report(report: EvalReport, records: Sequence[GoldRecord], coded: dict[str, list[Event]]) -> None:
+def _quad_report(report: EvalReport, records: Sequence[GoldRecord], coded: list[list[Event]]) -> None:
     onto = load_ontology()
     rows = []
-    for record in records:
-        quad, best = predicted_quad(coded[record.id], onto.quad_for_cameo)
+    for record, events in zip(records, coded, strict=True):
+        quad, best = predicted_quad(events, onto.quad_for_cameo)
         rows.append((record, record.quad, quad, best))
     report.confusion = dict(Counter((g, p) for _, g, p, _ in rows))
     report.headline["quad_accuracy"] = _figure(rows, lambda rs: sum(g == p for _, g, p, _ in rs) / len(rs))
