@@ -53,6 +53,8 @@ _MEMBER_NOUNS = {"leader", "official", "member", "commander", "spokesman", "spok
 # role nouns whose adjective means something else: "official talks", "a public hearing"
 _ADJECTIVE_SENSES = {"official", "public", "private", "popular", "civil", "national", "general"}
 _MODIFIER_DEPS = ("compound", "amod", "nmod", "poss", "appos")
+# places named after the people they house: "a camp for refugees", "a shelter for migrants"
+_SHELTERS = {"camp", "shelter", "centre", "center", "settlement", "home", "hostel", "orphanage"}
 
 
 @dataclass(slots=True)
@@ -384,6 +386,13 @@ class ActorResolver(MemoryMixin):
             return None  # "a general strike" is no general's
         if token.lemma_.lower() == "counterpart":
             return self._counterpart(token, offset)
+        if token.lemma_.lower() in _SHELTERS:
+            # "a camp for Congolese refugees": an attack on it is an attack on them
+            served = [g for p in token.children if p.dep_ == "prep" and p.lower_ == "for"
+                      for g in p.children if g.dep_ == "pobj"]
+            found = [e for g in served for e in self.resolve(g, offset) if e.code or e.sector]
+            if found:
+                return found[0]
         role = self._noun_role(token)
         if role is None:
             # "a Syrian army checkpoint", "a police station": the body that owns the place
