@@ -39,6 +39,8 @@ from detente.actors.phrases import (
 from detente.records import Entity, Span
 
 _RELATIVE = {"who", "whom", "which", "that", "whose"}
+
+
 def _stance_prefixed(token: Token) -> bool:
     """ "anti-Syria", "pro-Russian", "anti-American": the name follows a stance prefix."""
     doc = token.doc
@@ -139,8 +141,7 @@ class ActorResolver(MemoryMixin):
                 key = next((k for k in self.kb.surface.get(other.text, ()) if k.startswith(("demonym:", "country:"))), None)
                 code = key.partition(":")[2] if key else None
                 if code and code != entity.code and all(e.code != code for e in out):
-                    span = Span(entity.span.start, entity.span.end, entity.span.text) if entity.span else None
-                    out.append(replace(entity, code=code, span=span, resolution="coordinated-nationality"))
+                    out.append(replace(entity, code=code, resolution="coordinated-nationality"))
         return out
 
     def _misspelt(self, token: Token, text: str) -> list[str]:
@@ -326,7 +327,7 @@ class ActorResolver(MemoryMixin):
                 if role is not None and role.country:
                     return role.country, Span(ent.start_char, ent.end_char, ent.text)
                 continue
-            if (ent is None or len(ent) == 1) and mod.dep_ in ("amod", "compound") and mod.text not in self.kb.surface:
+            if (ent is None or len(ent) == 1) and mod.dep_ in ("amod", "compound"):
                 for key in self._misspelt(mod, mod.text):  # "Isreali troops"
                     return key.partition(":")[2], Span(mod.idx, mod.idx + len(mod.text), mod.text)
             if ent is None or ent.label_ not in ("GPE", "NORP", "ORG", "LOC", "FAC") or regional(mod):

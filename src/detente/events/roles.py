@@ -120,7 +120,7 @@ def _misattached_subject(verb: Token) -> list[Token]:
     if verb.dep_ != "ROOT":
         return []
     return [c for c in verb.children if c.dep_ in ("advmod", "npadvmod") and c.i < verb.i and c.pos_ in ("PROPN", "ADV")
-            and c.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") and c.i == verb.sent.start and c.text[:1].isupper()][:1]
+            and c.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") and c.is_sent_start and c.text[:1].isupper()][:1]
 
 
 def _act_owner(noun: Token) -> tuple[list[Token], str]:
